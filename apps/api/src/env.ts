@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ApiKeysEnv, envBytes, envInt, envOptionalSecret, parseEnv, parseEnvOrExit, SharedEnv } from '@inferq/core';
+
+/** The api's configuration (SPEC section 3). Parsed once at boot, then passed down. */
+export const ApiEnv = SharedEnv.extend({
+  /** Port of the HTTP API; 0 picks a free port (tests read the real one back). */
+  PORT: envInt(3000, 0).refine((n) => n <= 65535, 'must be at most 65535'),
+  /** Bootstrap keys, `tenant:key,tenant2:key2`; held in memory as SHA-256 hashes only. */
+  API_KEYS: ApiKeysEnv,
+  /** Operator bearer token; unset means every admin route refuses. */
+  ADMIN_TOKEN: envOptionalSecret,
+  /** Request bodies larger than this (bytes, from e.g. `1mb`) get 413. */
+  MAX_BODY_BYTES: envBytes('1mb'),
+  /** Authenticated /v1 requests per minute per tenant, shared by every api process. */
+  RATE_LIMIT_RPM: envInt(6000),
+  /** Queued jobs a tenant may have before submissions get 429 queue_full. */
+  MAX_QUEUED_PER_TENANT: envInt(10000),
+}).superRefine((env, ctx) => {
+  // One key naming two tenants would make authentication ambiguous.
+  const seen = new Set<string>();
+  for (const { key } of env.API_KEYS) {
+    if (seen.has(key)) ctx.addIssue({ code: 'custom', path: ['API_KEYS'], message: 'the same key appears twice' });
+    seen.add(key);
+  }
+});
+export type ApiConfig = z.output<typeof ApiEnv>;
+
+/** Parses the api's env; a bad value throws a ConfigError naming the variable. */
+export function loadApiConfig(env: Record<string, string | undefined>): ApiConfig {
+  return parseEnv(ApiEnv, env);
+}
+
+/** For main.ts: the process environment, or exit 1 naming the bad variable. */
+export function apiConfigFromProcessEnv(): ApiConfig {
+  return parseEnvOrExit(ApiEnv, process.env);
+}

@@ -1,0 +1,104 @@
+import type { createRedis } from '@inferq/store';
+
+type RedisClient = ReturnType<typeof createRedis>;
+
+/**
+ * One job's change notifications for one long-poll. `changed` stays set from
+ * a notification until the next `next()` consumes it, so a status change that
+ * lands between reading the record and waiting is never lost.
+ */
+export class JobSubscription {
+  private changed = false;
+  private wake: (() => void) | undefined;
+
+  constructor(private readonly onStop: (sub: JobSubscription) => void) {}
+
+  notify(): void {
+    this.changed = true;
+    this.wake?.();
+  }
+
+  /** Resolves on a change (possibly one already seen), after `timeoutMs`, on abort, or at once if stopped. */
+  next(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.changed || signal?.aborted) {
+      this.changed = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        this.wake = undefined;
+        this.changed = false;
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      signal?.addEventListener('abort', done, { once: true });
+      this.wake = done;
+    });
+  }
+
+  stop(): void {
+    this.onStop(this);
+    this.wake?.();
+  }
+}
+
+/**
+ * Long-poll support over the store's events channel (the job id is PUBLISHed
+ * after every status change): one subscriber connection per api process and
+ * an in-memory map of job id -> subscriptions. No polling of Redis.
+ */
+export class JobWatcher {
+  private readonly subs = new Map<string, Set<JobSubscription>>();
+  private closing = false;
+  private readonly onMessage = (channel: string, id: string): void => {
+    if (channel === this.channel) this.subs.get(id)?.forEach((s) => s.notify());
+  };
+
+  constructor(
+    private readonly subscriber: RedisClient,
+    private readonly channel: string,
+  ) {}
+
+  async start(): Promise<void> {
+    this.subscriber.on('message', this.onMessage);
+    await this.subscriber.subscribe(this.channel);
+  }
+
+  get closed(): boolean {
+    return this.closing;
+  }
+
+  /** Jobs with at least one waiter (for tests and metrics). */
+  get watchedJobs(): number {
+    return this.subs.size;
+  }
+
+  /** Registers interest in a job now; call before reading its record. Always `stop()` it. */
+  watch(id: string): JobSubscription {
+    const sub = new JobSubscription((s) => this.remove(id, s));
+    if (this.closing) {
+      sub.notify();
+      return sub;
+    }
+    let set = this.subs.get(id);
+    if (!set) this.subs.set(id, (set = new Set()));
+    set.add(sub);
+    return sub;
+  }
+
+  /** Wakes every waiter (they answer with the current record) and takes no more. */
+  close(): void {
+    this.closing = true;
+    this.subscriber.off('message', this.onMessage);
+    for (const set of this.subs.values()) set.forEach((s) => s.notify());
+  }
+
+  private remove(id: string, sub: JobSubscription): void {
+    const set = this.subs.get(id);
+    if (!set) return;
+    set.delete(sub);
+    if (set.size === 0) this.subs.delete(id);
+  }
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import type { AuthMode } from './auth';
+import { parsePart } from './validation';
+
+/**
+ * The framework-free core of the API: a route declares its method, path
+ * (OpenAPI style, `/v1/jobs/{id}`), auth and zod schemas; its handler gets
+ * validated input and answers `{ status, body, headers? }`. Server adapters
+ * (src/http) only translate.
+ */
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export const NoParams = z.object({});
+export type NoInput = z.output<typeof NoParams>;
+
+export interface HandlerContext<P = NoInput, Q = NoInput, B = undefined> {
+  /** The authenticated tenant; `admin` on admin routes, '' on open ones. */
+  tenant: string;
+  params: P;
+  query: Q;
+  body: B;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Aborted when the client goes away (long-polls stop waiting). */
+  signal: AbortSignal;
+}
+
+export interface HandlerResult {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** What an adapter hands over: raw, unvalidated parts of the request. */
+export interface RawRequest {
+  tenant: string;
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  headers: HandlerContext['headers'];
+  signal: AbortSignal;
+}
+
+export interface Route {
+  method: Method;
+  path: string;
+  auth: AuthMode;
+  /** Whether the route reads a JSON body (the adapter parses one only then). */
+  acceptsBody: boolean;
+  invoke(raw: RawRequest): Promise<HandlerResult>;
+}
+
+type BodyOf<B> = B extends z.ZodType ? z.output<B> : undefined;
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType | undefined> {
+  method: Method;
+  path: string;
+  auth: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, BodyOf<B>>) => Promise<HandlerResult>;
+}
+
+/** The one builder: validates params, query and body, then calls the handler. */
+export function defineRoute<
+  P extends z.ZodType = typeof NoParams,
+  Q extends z.ZodType = typeof NoParams,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): Route {
+  const paramsSchema = spec.params ?? NoParams;
+  const querySchema = spec.query ?? NoParams;
+  return {
+    method: spec.method,
+    path: spec.path,
+    auth: spec.auth,
+    acceptsBody: spec.body !== undefined,
+    async invoke(raw) {
+      const params = parsePart(paramsSchema, raw.params, 'params') as z.output<P>;
+      const query = parsePart(querySchema, raw.query ?? {}, 'query') as z.output<Q>;
+      const body = (spec.body ? parsePart(spec.body, raw.body, 'body') : undefined) as BodyOf<B>;
+      return spec.handler({ tenant: raw.tenant, params, query, body, headers: raw.headers, signal: raw.signal });
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, createLogger, ModelCatalog } from '@inferq/core';
+import type { Logger } from '@inferq/core';
+import { createRedis, durabilityWarnings, JobStore, PoolQueues } from '@inferq/store';
+import { createApiApp } from './app';
+import { BootstrapKeys } from './auth';
+import type { RedisClient } from './deps';
+import type { ApiConfig } from './env';
+import { JobWatcher } from './job-watcher';
+
+export interface StartApiOptions {
+  logger?: Logger;
+  catalog?: ModelCatalog;
+}
+
+export interface StartedApi {
+  /** Base URL, e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  /** Stops accepting, answers open requests (long-polls at once), closes Redis. */
+  close(): Promise<void>;
+}
+
+/** How long a draining server waits for open requests before cutting them (ms). */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): Promise<StartedApi> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'api');
+  const catalog = opts.catalog ?? loadCatalog(config.MODELS_FILE);
+  const redis = createRedis(config.REDIS_URL, 'request');
+  const subscriber = createRedis(config.REDIS_URL, 'blocking');
+  const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
+  // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
+  const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
+  const watcher = new JobWatcher(subscriber, store.eventsChannel);
+
+  if (await whenReady(redis, 5000)) {
+    for (const w of await durabilityWarnings(redis)) logger.warn(w);
+    await watcher.start();
+  } else {
+    logger.warn({ redis: redactUrl(config.REDIS_URL) }, 'Redis is not reachable yet; answering 503 until it is');
+    watcher.start().catch((err: unknown) => logger.error({ err }, 'subscribing to job events failed'));
+  }
+
+  const app = createApiApp({
+    config,
+    redis,
+    store,
+    queues,
+    watcher,
+    catalog,
+    authenticator: new BootstrapKeys(config.API_KEYS),
+    logger,
+  });
+  let server: Server;
+  try {
+    server = await listen((port, host, cb) => app.listen(port, host, cb), config.PORT, config.HOST);
+  } catch (err) {
+    await Promise.all([queues.close(), ...[redis, subscriber].map(closeRedis)]);
+    throw err;
+  }
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${urlHost(config.HOST)}:${port}`;
+  logger.info({ url }, 'api listening');
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      watcher.close(); // long-polls answer now with the current record
+      server.closeIdleConnections();
+      const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      await closed;
+      clearTimeout(force);
+      await queues.close();
+      await Promise.all([redis, subscriber].map(closeRedis));
+    })());
+  return { url, port, close };
+}
+
+function loadCatalog(file: string | undefined): ModelCatalog {
+  try {
+    return ModelCatalog.fromFile(file);
+  } catch (err) {
+    throw new ConfigError([`MODELS_FILE: ${err instanceof Error ? err.message : String(err)}`]);
+  }
+}
+
+type ListenFn = (port: number, host: string, cb: (err?: Error) => void) => Server;
+
+function listen(fn: ListenFn, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = fn(port, host, (err) => (err ? reject(err) : resolve(server)));
+    server.once('error', reject);
+  });
+}
+
+/** True once the connection is ready; false on a connection error or after `ms`. */
+function whenReady(redis: RedisClient, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady).off('error', onError);
+      resolve(ok);
+    };
+    const onReady = () => finish(true);
+    const onError = () => finish(false);
+    const timer = setTimeout(() => finish(false), ms);
+    redis.once('ready', onReady).once('error', onError);
+  });
+}
+
+/** QUIT when connected (replies already sent arrive); a connection still retrying is just dropped. */
+async function closeRedis(redis: RedisClient): Promise<void> {
+  if (redis.status !== 'ready') {
+    redis.disconnect();
+    return;
+  }
+  await redis.quit().catch(() => redis.disconnect());
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

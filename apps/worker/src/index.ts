@@ -1,0 +1,88 @@
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { createBackendFactory } from '@inferq/backends';
+import { createLogger, poolQueueName, redisKeys } from '@inferq/core';
+import type { Logger } from '@inferq/core';
+import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
+import type { WorkerConfig } from './env';
+import { MAX_STALLED_COUNT } from './env';
+import { JobCanceledError, WorkerShutdownError } from './failure';
+import { startHealthServer } from './health-server';
+import { createInferenceProcessor } from './inference.processor';
+import { InflightJobs } from './inflight-jobs';
+import { retryStrategy } from './retry-policy';
+
+export { loadWorkerConfig, WorkerEnv } from './env';
+export type { WorkerConfig } from './env';
+export { backoffDelayMs } from './retry-policy';
+export { startHealthServer } from './health-server';
+
+export interface RunningWorker {
+  /** Port of /healthz, /readyz and /metrics. */
+  metricsPort: number;
+  /** Drains: finishes in-flight jobs within the grace period, hands back the rest. */
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: WorkerConfig, opts: { logger?: Logger } = {}): Promise<RunningWorker> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'worker');
+  const redis = createRedis(config.REDIS_URL, 'blocking');
+  const subscriber = createRedis(config.REDIS_URL, 'blocking');
+  const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
+  const inflight = new InflightJobs();
+  const backendFor = createBackendFactory({
+    openai: { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL },
+    anthropic: { apiKey: config.ANTHROPIC_API_KEY, baseURL: config.ANTHROPIC_BASE_URL },
+    sim: { ttftMs: config.SIM_TTFT_MS, tokenMs: config.SIM_TOKEN_MS },
+    secrets: config.secrets,
+  });
+  for (const w of await durabilityWarnings(redis)) logger.warn(w);
+
+  // The api publishes the id of every job canceled while it may be running.
+  const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
+  await subscriber.subscribe(cancelChannel);
+  subscriber.on('message', (_channel: string, id: string) => {
+    if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
+  });
+
+  const processor = createInferenceProcessor({ store, catalog: config.catalog, backendFor, inflight, logger });
+  const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));
+  const connections = config.WORKER_POOLS.map(() => createRedis(config.REDIS_URL, 'blocking'));
+  const workers = config.WORKER_POOLS.map((pool, i) => {
+    const w = new Worker(poolQueueName(pool), processor, {
+      connection: connections[i],
+      prefix: config.QUEUE_PREFIX,
+      concurrency: perPool,
+      lockDuration: config.WORKER_LOCK_MS,
+      stalledInterval: config.WORKER_STALLED_MS,
+      maxStalledCount: MAX_STALLED_COUNT,
+      settings: { backoffStrategy: retryStrategy(config.WORKER_RETRY_BASE_MS) },
+    });
+    w.on('error', (err) => logger.error({ err, pool }, 'worker error'));
+    w.on('failed', (job, err) => {
+      // A job BullMQ fails without our processor deciding it (stalled past the
+      // limit): make the record terminal too. The guard makes this a no-op otherwise.
+      if (job && err.message.includes('stalled')) {
+        void store.fail(job.id ?? '', String(job.data?.tenant ?? ''), { code: 'stalled', message: err.message, retryable: false });
+      }
+    });
+    return w;
+  });
+
+  const health = await startHealthServer({ host: config.HOST, port: config.METRICS_PORT, ready: () => redisAnswers(redis) });
+  logger.info({ pools: config.WORKER_POOLS, concurrency: perPool, host: hostname() }, 'worker started');
+
+  return {
+    metricsPort: health.port,
+    close: async () => {
+      const graceful = Promise.all(workers.map((w) => w.close()));
+      const timer = setTimeout(() => inflight.abortAll(() => new WorkerShutdownError()), config.WORKER_SHUTDOWN_GRACE_MS);
+      await graceful;
+      clearTimeout(timer);
+      await health.close();
+      await subscriber.quit().catch(() => undefined);
+      await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));
+      logger.info('worker stopped');
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { spawnApp, waitFor } from '@inferq/testkit';
+import type { SpawnedApp } from '@inferq/testkit';
+import { workerHarness } from './test/worker-harness';
+
+// A process-level test: real `npm run start:worker` processes, one SIGKILLed mid-job.
+const h = workerHarness('crash');
+const spawned: SpawnedApp[] = [];
+
+function worker(): SpawnedApp {
+  const app = spawnApp('start:worker', {
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: h.prefix,
+    WORKER_LOCK_MS: '1500',
+    WORKER_STALLED_MS: '1000',
+    SIM_TTFT_MS: '2500',
+    SIM_TOKEN_MS: '0',
+    METRICS_PORT: '0',
+    HOST: '127.0.0.1',
+  });
+  spawned.push(app);
+  return app;
+}
+
+afterAll(async () => {
+  for (const app of spawned) app.kill('SIGKILL');
+  await Promise.all(spawned.map((a) => a.exited));
+  await h.close();
+});
+
+it('finishes a job on another worker after its first worker is SIGKILLed mid-job', async () => {
+  const first = worker();
+  await first.waitForOutput(/worker started/);
+  const id = await h.submit({ model: 'sim/echo', input: { prompt: 'survive the crash' } });
+  await waitFor(async () => ((await h.store.get(id))?.record.status === 'running' ? true : undefined));
+  first.kill('SIGKILL');
+  await first.exited;
+
+  const second = worker();
+  await second.waitForOutput(/worker started/);
+  const rec = await h.terminal(id, 30_000);
+  expect(rec).toMatchObject({ status: 'succeeded', attempts: 2, output: { text: 'survive the crash' } });
+}, 60_000);

@@ -1,0 +1,93 @@
+import { redisKeys } from '@inferq/core';
+import { startFakeOpenAI, waitFor } from '@inferq/testkit';
+import type { FakeProvider } from '@inferq/testkit';
+import { startWorker } from './index';
+import type { RunningWorker } from './index';
+import { workerHarness } from './test/worker-harness';
+
+const h = workerHarness('worker');
+let fake: FakeProvider;
+let worker: RunningWorker;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  h.modelsFile([]);
+  worker = await startWorker(h.config({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' }));
+});
+afterAll(async () => {
+  await worker.close();
+  await fake.close();
+  await h.close();
+});
+beforeEach(() => fake.reset());
+
+describe('worker', () => {
+  it('runs a sim/echo job to success with usage and timings', async () => {
+    const id = await h.submit({ model: 'sim/echo', input: { prompt: 'hello there world' } });
+    const rec = await h.terminal(id);
+    expect(rec).toMatchObject({ status: 'succeeded', attempts: 1, output: { text: 'hello there world', finish_reason: 'stop' }, error: null });
+    expect(rec.usage?.output_tokens).toBe(3);
+    expect(rec.timings.queue_ms).toBeGreaterThanOrEqual(0);
+    expect(rec.timings.run_ms).toBeGreaterThanOrEqual(0);
+    expect(rec.timings.ttft_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('runs an OpenAI job through the real SDK with the request params', async () => {
+    const id = await h.submit({
+      model: 'openai/gpt-4o-mini',
+      input: { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'ping pong' }] },
+      params: { temperature: 0.2, max_tokens: 50, seed: 7 },
+    });
+    const rec = await h.terminal(id);
+    expect(rec.status).toBe('succeeded');
+    expect(rec.output?.text).toBe('ping pong');
+    expect(fake.requests[0]?.body).toMatchObject({ model: 'gpt-4o-mini', temperature: 0.2, seed: 7, stream: true });
+  });
+
+  it('retries after 429 and 5xx, then succeeds', async () => {
+    fake.script({ kind: 'status', status: 429, retryAfter: '1' }, { kind: 'status', status: 503 });
+    const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'third time lucky' } });
+    const rec = await h.terminal(id);
+    expect(rec).toMatchObject({ status: 'succeeded', attempts: 3, output: { text: 'third time lucky' } });
+    expect(fake.requests).toHaveLength(3);
+    // The retry after the 429 waited at least its Retry-After of 1 s.
+    expect(fake.requests[1]!.time - fake.requests[0]!.time).toBeGreaterThanOrEqual(950);
+  });
+
+  it('fails at once on a provider 400, with exactly one call', async () => {
+    fake.script({ kind: 'status', status: 400, body: { error: { message: 'bad request', type: 'invalid_request_error' } } });
+    const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'nope' } });
+    const rec = await h.terminal(id);
+    expect(rec).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'provider_rejected', retryable: false } });
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('fails after max_attempts retryable errors', async () => {
+    fake.setDefault({ kind: 'status', status: 500 });
+    const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'x' }, max_attempts: 2 });
+    const rec = await h.terminal(id);
+    expect(rec).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'provider_unavailable', retryable: true } });
+    expect(fake.requests).toHaveLength(2);
+  });
+
+  it('ends a hung provider call at timeout_s and aborts the connection', async () => {
+    fake.setDefault({ kind: 'hang' });
+    const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'hang' }, timeout_s: 1 });
+    const rec = await h.terminal(id);
+    expect(rec).toMatchObject({ status: 'failed', error: { code: 'timeout', retryable: false } });
+    await waitFor(() => (fake.requests[0]?.aborted ? true : undefined));
+  });
+
+  it('aborts a running job when it is canceled, and does not retry it', async () => {
+    fake.setDefault({ kind: 'slow', ttftMs: 100, tokenMs: 500 });
+    const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'a b c d e f g h i j k l' } });
+    await waitFor(async () => ((await h.store.get(id))?.record.status === 'running' ? true : undefined));
+    await fake.waitForRequests(1);
+    expect((await h.store.cancel(id, 't1')).kind).toBe('written');
+    await h.redis.publish(redisKeys(h.prefix).cancelChannel(), id);
+    await waitFor(() => (fake.requests[0]?.aborted ? true : undefined), 3000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.store.get(id))?.record.status).toBe('canceled');
+    expect(fake.requests).toHaveLength(1);
+  });
+});

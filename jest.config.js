@@ -1,0 +1,17 @@
+// One jest run over every package and app. Tests run from TypeScript sources
+// through swc; `npm test` typechecks them separately with tsc.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/scripts'],
+  testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: {
+    '^@inferq/(api|worker|dispatcher|dashboard)$': '<rootDir>/apps/$1/src/index.ts',
+    '^@inferq/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+  },
+  globalSetup: '<rootDir>/scripts/jest-global-setup.js',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

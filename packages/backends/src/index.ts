@@ -1,0 +1,12 @@
+export type { Backend, GenerateOptions, GenerateRequest, GenerateResult } from './backend.types';
+export { BackendError } from './backend-error';
+export type { BackendErrorOptions } from './backend-error';
+export { classifyProviderError } from './classify-error';
+export type { ProviderErrorView } from './classify-error';
+export { retryAfterMs } from './retry-after';
+export { OpenAIBackend } from './openai.backend';
+export { AnthropicBackend, ANTHROPIC_DEFAULT_MAX_TOKENS } from './anthropic.backend';
+export { SimBackend } from './sim.backend';
+export type { SimTiming } from './sim.backend';
+export { createBackendFactory, OPENAI_DEFAULT_BASE_URL, ANTHROPIC_DEFAULT_BASE_URL } from './backend-factory';
+export type { BackendsConfig } from './backend-factory';

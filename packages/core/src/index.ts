@@ -1,0 +1,15 @@
+export * from './errors';
+export * from './failure-codes';
+export * from './job-request.schema';
+export * from './job-record.schema';
+export * from './models';
+export * from './env';
+export * from './api-keys';
+export * from './keys';
+export * from './ids';
+export * from './units';
+export * from './limits';
+export * from './text';
+export { createLogger, REDACT_PATHS } from './logger';
+export type { Logger } from './logger';
+export * from './queue-job.schema';

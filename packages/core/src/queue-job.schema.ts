@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { Priority } from './job-request.schema';
+
+/**
+ * What a pool queue's BullMQ job carries. Small on purpose: the request itself
+ * lives in the job record, which the worker reads as it marks the job running.
+ * Parsed again with safeParse when dequeued.
+ */
+export const QueueJobData = z.object({
+  id: z.string(),
+  tenant: z.string(),
+  model: z.string(),
+});
+export type QueueJobData = z.infer<typeof QueueJobData>;
+
+/** BullMQ priorities: lower runs first; every job gets one so the order is total. */
+export const BULL_PRIORITY: Record<Priority, number> = { high: 1, normal: 2, low: 3 };

@@ -1,0 +1,146 @@
+import type { Redis } from 'ioredis';
+import type { JobError, JobList, JobOutput, JobStatus, Usage } from '@inferq/core';
+import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
+import type { RedisKeys } from '@inferq/core';
+import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
+import { decodeJob, encodeNewJob } from './record-codec';
+import type { NewJob, StoredJob, StoredRequest } from './record-codec';
+import { listIds } from './tenant-index';
+
+export interface JobStoreOptions {
+  prefix: string;
+  /** How long finished records are kept (ms). */
+  retentionMs: number;
+  /** Cap of each job's event stream (entries, approximate). */
+  streamMaxLen?: number;
+}
+
+export type StartResult =
+  | { kind: 'started'; request: StoredRequest; createdAt: number; model: string }
+  | { kind: 'missing' }
+  | { kind: 'terminal' };
+
+export type FinishResult =
+  | { kind: 'written'; previous: JobStatus }
+  | { kind: 'missing' }
+  | { kind: 'terminal'; current: JobStatus }
+  | { kind: 'not_allowed'; current: JobStatus };
+
+type Scripted = Redis & {
+  iqStart(job: string, events: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
+  iqFinish(job: string, events: string, index: string, ...argv: string[]): Promise<[number, string]>;
+  iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
+};
+
+/**
+ * Job records: one hash per job, a per-tenant index for listing, and every
+ * status transition guarded and written atomically in Lua.
+ */
+export class JobStore {
+  readonly keys: RedisKeys;
+  private readonly redis: Scripted;
+  private readonly streamMaxLen: string;
+
+  constructor(
+    redis: Redis,
+    private readonly opts: JobStoreOptions,
+  ) {
+    this.keys = redisKeys(opts.prefix);
+    this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
+    if (!('iqStart' in redis)) {
+      redis.defineCommand('iqStart', { numberOfKeys: 2, lua: START_LUA });
+      redis.defineCommand('iqFinish', { numberOfKeys: 3, lua: FINISH_LUA });
+      redis.defineCommand('iqRequeue', { numberOfKeys: 2, lua: REQUEUE_LUA });
+    }
+    this.redis = redis as Scripted;
+  }
+
+  get eventsChannel(): string {
+    return `${this.opts.prefix}:events`;
+  }
+
+  async create(job: NewJob): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.keys.job(job.id), ...encodeNewJob(job))
+      .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
+      .exec();
+  }
+
+  /** Removes a record whose enqueue failed, so nothing waits on a job no worker will see. */
+  async discard(id: string, tenant: string): Promise<void> {
+    await this.redis.multi().unlink(this.keys.job(id)).zrem(this.keys.tenantJobs(tenant), id).exec();
+  }
+
+  async get(id: string): Promise<StoredJob | undefined> {
+    const h = await this.redis.hgetall(this.keys.job(id));
+    return h.status ? decodeJob(id, h) : undefined;
+  }
+
+  /** The job if it belongs to the tenant; otherwise not_found, exactly as a missing job. */
+  async getForTenant(id: string, tenant: string): Promise<StoredJob> {
+    const job = await this.get(id);
+    if (!job || job.tenant !== tenant) throw new NotFoundError(`no job ${id}`);
+    return job;
+  }
+
+  async list(tenant: string, q: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobList> {
+    return listIds(this.redis, this.keys.tenantJobs(tenant), q, async (ids) => {
+      const pipe = this.redis.pipeline();
+      for (const id of ids) pipe.hgetall(this.keys.job(id));
+      const rows = (await pipe.exec()) ?? [];
+      return ids.map((id, i) => {
+        const h = rows[i]?.[1] as Record<string, string> | undefined;
+        return h?.status ? decodeJob(id, h).record : undefined;
+      });
+    });
+  }
+
+  async start(id: string, attempt: number, now = Date.now()): Promise<StartResult> {
+    const [code, req, created, model] = await this.redis.iqStart(
+      this.keys.job(id), this.keys.jobEvents(id),
+      String(now), String(attempt), this.eventsChannel, id, this.streamMaxLen,
+    );
+    if (code === 0) return { kind: 'missing' };
+    if (code === -1) return { kind: 'terminal' };
+    return { kind: 'started', request: JSON.parse(req ?? '{}') as StoredRequest, createdAt: Number(created), model: model ?? '' };
+  }
+
+  succeed(id: string, tenant: string, r: { output: JobOutput; usage: Usage; ttftMs: number | null; cached?: boolean }) {
+    const fields = ['output', JSON.stringify(r.output), 'usage', JSON.stringify(r.usage)];
+    if (r.ttftMs !== null) fields.push('ttft_ms', String(r.ttftMs));
+    if (r.cached) fields.push('cached', '1');
+    return this.finish(id, tenant, 'succeeded', r.cached ? ['queued', 'running'] : ['running'], fields);
+  }
+
+  fail(id: string, tenant: string, error: JobError, ttftMs: number | null = null) {
+    const fields = ['error', JSON.stringify(error)];
+    if (ttftMs !== null) fields.push('ttft_ms', String(ttftMs));
+    return this.finish(id, tenant, 'failed', ['queued', 'running'], fields);
+  }
+
+  cancel(id: string, tenant: string) {
+    return this.finish(id, tenant, 'canceled', ['queued', 'running'], []);
+  }
+
+  async requeue(id: string, error: JobError): Promise<boolean> {
+    const code = await this.redis.iqRequeue(
+      this.keys.job(id), this.keys.jobEvents(id),
+      JSON.stringify(error), this.eventsChannel, id, this.streamMaxLen,
+    );
+    return code === 1;
+  }
+
+  private async finish(id: string, tenant: string, status: JobStatus, allowedFrom: JobStatus[], fields: string[]): Promise<FinishResult> {
+    const now = Date.now();
+    const [code, st] = await this.redis.iqFinish(
+      this.keys.job(id), this.keys.jobEvents(id), this.keys.tenantJobs(tenant),
+      String(now), status, String(this.opts.retentionMs), this.eventsChannel, id, this.streamMaxLen,
+      allowedFrom.join(','), jobIdLowerBound(now - this.opts.retentionMs), ...fields,
+    );
+    if (code === 1) return { kind: 'written', previous: st as JobStatus };
+    if (code === 0) return { kind: 'missing' };
+    if (code === -1) return { kind: 'terminal', current: st as JobStatus };
+    return { kind: 'not_allowed', current: st as JobStatus };
+  }
+}

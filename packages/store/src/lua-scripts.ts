@@ -1,0 +1,77 @@
+/**
+ * Every job record state transition is one Lua script, so a late or duplicate
+ * attempt can never overwrite a terminal status: the guard and the write are
+ * atomic. Each script also appends to the job's event stream and publishes the
+ * job id on the events channel, in the same round trip.
+ */
+
+/**
+ * start: a worker takes the job for an attempt.
+ * KEYS[1] job hash, KEYS[2] job event stream
+ * ARGV[1] now (ms), ARGV[2] attempt (1-based), ARGV[3] events channel,
+ * ARGV[4] job id, ARGV[5] event stream max length
+ * Returns {code, req, created_at, model}: code 1 started, 0 no such record,
+ * -1 already terminal (then only the code).
+ */
+export const START_LUA = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {0} end
+if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1} end
+if redis.call('HEXISTS', KEYS[1], 'first_started_at') == 0 then
+  redis.call('HSET', KEYS[1], 'first_started_at', ARGV[1])
+end
+redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', ARGV[2])
+if st ~= 'running' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'status', 'data', '{"status":"running"}')
+  redis.call('PUBLISH', ARGV[3], ARGV[4])
+end
+local f = redis.call('HMGET', KEYS[1], 'req', 'created_at', 'model')
+return {1, f[1], f[2], f[3]}
+`;
+
+/**
+ * finish: the job reaches a terminal status (succeeded, failed or canceled).
+ * KEYS[1] job hash, KEYS[2] job event stream, KEYS[3] tenant index (zset, all
+ * scores 0, ordered by job id, which sorts by creation time)
+ * ARGV[1] now (ms), ARGV[2] new status, ARGV[3] retention (ms), ARGV[4] events channel,
+ * ARGV[5] job id, ARGV[6] event stream max length, ARGV[7] statuses allowed before
+ * (comma list), ARGV[8] smallest job id still within retention (index entries
+ * below it are trimmed), ARGV[9..] extra field/value pairs for the hash
+ * Returns {code, previous status}: 1 written, 0 no such record, -1 already
+ * terminal, -2 previous status not allowed.
+ */
+export const FINISH_LUA = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {0, ''} end
+if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
+if not string.find(',' .. ARGV[7] .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1])
+for i = 9, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'status', 'data', '{"status":"' .. ARGV[2] .. '"}')
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'done', 'data', '')
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[8])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return {1, st}
+`;
+
+/**
+ * requeue: a running attempt failed with a retryable error; the job waits for
+ * its next attempt.
+ * KEYS[1] job hash, KEYS[2] job event stream
+ * ARGV[1] last error (JSON), ARGV[2] events channel, ARGV[3] job id,
+ * ARGV[4] event stream max length
+ * Returns 1 requeued, 0 no such record, -1 not running (terminal or already queued).
+ */
+export const REQUEUE_LUA = `
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return 0 end
+if st ~= 'running' then return -1 end
+redis.call('HSET', KEYS[1], 'status', 'queued', 'last_error', ARGV[1])
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', 'status', 'data', '{"status":"queued"}')
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+`;

@@ -1,0 +1,57 @@
+import { Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Priority, QueueJobData } from '@inferq/core';
+import { BULL_PRIORITY, poolQueueName } from '@inferq/core';
+
+/**
+ * BullMQ job options every pool job gets. The job record (not BullMQ) is the
+ * source of truth, so finished BullMQ jobs are kept only briefly for Bull Board.
+ */
+export function poolJobOptions(id: string, priority: Priority, maxAttempts: number): JobsOptions {
+  return {
+    jobId: id,
+    priority: BULL_PRIORITY[priority],
+    attempts: maxAttempts,
+    backoff: { type: 'inferq' },
+    removeOnComplete: { age: 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+  };
+}
+
+/** One BullMQ queue per pool, created on first use over a shared connection. */
+export class PoolQueues {
+  private readonly queues = new Map<string, Queue<QueueJobData>>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  get(pool: string): Queue<QueueJobData> {
+    let q = this.queues.get(pool);
+    if (!q) {
+      q = new Queue<QueueJobData>(poolQueueName(pool), { connection: this.connection, prefix: this.prefix });
+      q.on('error', () => undefined);
+      this.queues.set(pool, q);
+    }
+    return q;
+  }
+
+  async add(pool: string, data: QueueJobData, priority: Priority, maxAttempts: number): Promise<void> {
+    await this.get(pool).add('infer', data, poolJobOptions(data.id, priority, maxAttempts));
+  }
+
+  /** Removes a job that no worker holds; false when it is active (locked) or gone. */
+  async removeWaiting(pool: string, id: string): Promise<boolean> {
+    return (await this.get(pool).remove(id)) === 1;
+  }
+
+  all(): Queue<QueueJobData>[] {
+    return [...this.queues.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.close()));
+  }
+}

@@ -1,0 +1,85 @@
+import type { JobError, JobRecord, JobRequest, JobStatus, Metadata, WebhookEventName } from '@inferq/core';
+import { iso } from '@inferq/core';
+
+/** What a job hash holds beyond the public record. */
+export interface StoredJob {
+  record: JobRecord;
+  tenant: string;
+  pool: string;
+  request: StoredRequest;
+}
+
+/** The parts of the request the worker needs, as stored in the `req` field. */
+export type StoredRequest = Pick<JobRequest, 'input' | 'params' | 'timeout_s' | 'max_attempts' | 'cache'>;
+
+export interface NewJob {
+  id: string;
+  tenant: string;
+  pool: string;
+  createdAt: number;
+  request: JobRequest;
+}
+
+const DEFAULT_WEBHOOK_EVENTS: WebhookEventName[] = ['succeeded', 'failed', 'canceled'];
+
+/** Field/value pairs of a new job's hash. */
+export function encodeNewJob(job: NewJob): string[] {
+  const r = job.request;
+  const req: StoredRequest = {
+    input: r.input,
+    params: r.params,
+    timeout_s: r.timeout_s,
+    max_attempts: r.max_attempts,
+    cache: r.cache,
+  };
+  const fields = [
+    'tenant', job.tenant,
+    'status', 'queued',
+    'model', r.model,
+    'pool', job.pool,
+    'priority', r.priority,
+    'created_at', String(job.createdAt),
+    'attempts', '0',
+    'req', JSON.stringify(req),
+  ];
+  if (r.metadata) fields.push('metadata', JSON.stringify(r.metadata));
+  if (r.webhook) {
+    const events = r.webhook.events ?? DEFAULT_WEBHOOK_EVENTS;
+    fields.push('webhook', JSON.stringify({ url: r.webhook.url, events }));
+  }
+  return fields;
+}
+
+const json = <T>(s: string | undefined): T | null => (s ? (JSON.parse(s) as T) : null);
+const num = (s: string | undefined): number | null => (s ? Number(s) : null);
+const time = (s: string | undefined): string | null => (s ? iso(Number(s)) : null);
+
+/** The public record from a job hash (HGETALL). */
+export function decodeJob(id: string, h: Record<string, string>): StoredJob {
+  const created = Number(h.created_at);
+  const firstStart = num(h.first_started_at);
+  const start = num(h.started_at);
+  const done = num(h.completed_at);
+  const webhook = json<{ url: string; events: WebhookEventName[] }>(h.webhook);
+  const record: JobRecord = {
+    id,
+    status: h.status as JobStatus,
+    model: h.model ?? '',
+    created_at: iso(created),
+    started_at: time(h.started_at),
+    completed_at: time(h.completed_at),
+    attempts: Number(h.attempts ?? 0),
+    output: json(h.output),
+    usage: json(h.usage),
+    error: json<JobError>(h.error),
+    timings: {
+      queue_ms: firstStart !== null ? firstStart - created : null,
+      run_ms: start !== null && done !== null ? done - start : null,
+      ttft_ms: num(h.ttft_ms),
+    },
+    metadata: json<Metadata>(h.metadata),
+    webhook: webhook ? { ...webhook, deliveries: json(h.deliveries) ?? [] } : null,
+  };
+  if (h.cached === '1') record.cached = true;
+  return { record, tenant: h.tenant ?? '', pool: h.pool ?? '', request: JSON.parse(h.req ?? '{}') as StoredRequest };
+}

@@ -1,0 +1,10 @@
+export { startFakeOpenAI } from './fake-openai';
+export { startFakeAnthropic } from './fake-anthropic';
+export type { Behaviour, FakeProvider, FakeProviderOptions, RecordedRequest } from './fake-provider.types';
+export { freePort } from './free-port';
+export { splitTokens, countWords } from './reply-plan';
+export { testRedisUrl, testPrefix, dropPrefix, waitFor } from './test-redis';
+export { parseSse } from './parse-sse';
+export type { SseMessage } from './parse-sse';
+export { spawnApp } from './spawn-app';
+export type { SpawnedApp } from './spawn-app';
