@@ -15,11 +15,15 @@ export function redisKeys(prefix: string) {
     job: (id: string) => `${prefix}:job:${id}`,
     jobEvents: (id: string) => `${prefix}:job:${id}:events`,
     tenantJobs: (tenant: string) => `${prefix}:tenant:${tenant}:jobs`,
-    tenantQueued: (tenant: string) => `${prefix}:tenant:${tenant}:queued`,
+    /** Count of the tenant's jobs not yet terminal (queued or running). */
+    tenantActive: (tenant: string) => `${prefix}:tenant:${tenant}:active`,
     cancelChannel: () => `${prefix}:cancel`,
     idempotency: (tenant: string, key: string) => `${prefix}:idem:${tenant}:${key}`,
     apiKeys: () => `${prefix}:apikeys`,
+    /** Hash of `<model>|jobs`, `<model>|input_tokens`, `<model>|output_tokens` for one UTC day (YYYY-MM-DD). */
     usage: (tenant: string, day: string) => `${prefix}:usage:${tenant}:${day}`,
+    /** Stream of webhook events (job, event, at) for the dispatcher; written by the transition scripts. */
+    webhookOutbox: () => `${prefix}:webhook-outbox`,
     webhookSecret: (tenant: string) => `${prefix}:whsec:${tenant}`,
     workers: () => `${prefix}:workers`,
     worker: (id: string) => `${prefix}:worker:${id}`,

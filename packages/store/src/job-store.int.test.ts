@@ -90,3 +90,29 @@ describe('JobStore', () => {
     expect(canceled.data.map((r) => r.id)).toEqual([ids[1]]);
   });
 });
+
+describe('JobStore side effects of transitions', () => {
+  it('counts active jobs, daily usage per model and webhook outbox events atomically', async () => {
+    const tenant = `side-${Date.now()}`;
+    const withHook = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'x' }, webhook: { url: 'https://example.com/h' } });
+    const a = newJobId();
+    const b = newJobId();
+    await store.create({ id: a, tenant, pool: 'default', createdAt: Date.now(), request: withHook });
+    await store.create({ id: b, tenant, pool: 'default', createdAt: Date.now(), request });
+    expect(await store.activeCount(tenant)).toBe(2);
+
+    await store.start(a, 1);
+    await store.succeed(a, tenant, { output: { text: 'x', finish_reason: 'stop' }, usage: { input_tokens: 3, output_tokens: 5 }, ttftMs: 1 });
+    await store.cancel(b, tenant);
+    await store.cancel(b, tenant); // refused: must not count twice
+    expect(await store.activeCount(tenant)).toBe(0);
+
+    const usage = await redis.hgetall(store.keys.usage(tenant, new Date().toISOString().slice(0, 10)));
+    expect(usage).toEqual({ 'sim/echo|jobs': '2', 'sim/echo|input_tokens': '3', 'sim/echo|output_tokens': '5' });
+
+    const outbox = await redis.xrange(store.keys.webhookOutbox(), '-', '+');
+    const mine = outbox.map(([, f]) => f).filter((f) => f[1] === a);
+    expect(mine.map((f) => f[3])).toEqual(['running', 'succeeded']);
+    expect(outbox.some(([, f]) => f[1] === b)).toBe(false);
+  });
+});

@@ -11,6 +11,8 @@ export interface JobStoreOptions {
   prefix: string;
   /** How long finished records are kept (ms). */
   retentionMs: number;
+  /** How long daily usage counters are kept (ms); default 400 days. */
+  usageRetentionMs?: number;
   /** Cap of each job's event stream (entries, approximate). */
   streamMaxLen?: number;
 }
@@ -27,10 +29,17 @@ export type FinishResult =
   | { kind: 'not_allowed'; current: JobStatus };
 
 type Scripted = Redis & {
-  iqStart(job: string, events: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
-  iqFinish(job: string, events: string, index: string, ...argv: string[]): Promise<[number, string]>;
+  iqStart(job: string, events: string, outbox: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
+  iqFinish(job: string, events: string, index: string, active: string, usage: string, outbox: string, ...argv: string[]): Promise<[number, string]>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
 };
+
+const USAGE_RETENTION_MS = 400 * 86_400_000;
+
+/** YYYY-MM-DD of a time, in UTC: the day usage is counted on. */
+export function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
 
 /**
  * Job records: one hash per job, a per-tenant index for listing, and every
@@ -48,8 +57,8 @@ export class JobStore {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
     if (!('iqStart' in redis)) {
-      redis.defineCommand('iqStart', { numberOfKeys: 2, lua: START_LUA });
-      redis.defineCommand('iqFinish', { numberOfKeys: 3, lua: FINISH_LUA });
+      redis.defineCommand('iqStart', { numberOfKeys: 3, lua: START_LUA });
+      redis.defineCommand('iqFinish', { numberOfKeys: 6, lua: FINISH_LUA });
       redis.defineCommand('iqRequeue', { numberOfKeys: 2, lua: REQUEUE_LUA });
     }
     this.redis = redis as Scripted;
@@ -64,12 +73,23 @@ export class JobStore {
       .multi()
       .hset(this.keys.job(job.id), ...encodeNewJob(job))
       .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
+      .incr(this.keys.tenantActive(job.tenant))
       .exec();
+  }
+
+  /** Jobs of the tenant not yet terminal (queued or running). */
+  async activeCount(tenant: string): Promise<number> {
+    return Number((await this.redis.get(this.keys.tenantActive(tenant))) ?? 0);
   }
 
   /** Removes a record whose enqueue failed, so nothing waits on a job no worker will see. */
   async discard(id: string, tenant: string): Promise<void> {
-    await this.redis.multi().unlink(this.keys.job(id)).zrem(this.keys.tenantJobs(tenant), id).exec();
+    await this.redis
+      .multi()
+      .unlink(this.keys.job(id))
+      .zrem(this.keys.tenantJobs(tenant), id)
+      .decr(this.keys.tenantActive(tenant))
+      .exec();
   }
 
   async get(id: string): Promise<StoredJob | undefined> {
@@ -98,7 +118,7 @@ export class JobStore {
 
   async start(id: string, attempt: number, now = Date.now()): Promise<StartResult> {
     const [code, req, created, model] = await this.redis.iqStart(
-      this.keys.job(id), this.keys.jobEvents(id),
+      this.keys.job(id), this.keys.jobEvents(id), this.keys.webhookOutbox(),
       String(now), String(attempt), this.eventsChannel, id, this.streamMaxLen,
     );
     if (code === 0) return { kind: 'missing' };
@@ -110,13 +130,14 @@ export class JobStore {
     const fields = ['output', JSON.stringify(r.output), 'usage', JSON.stringify(r.usage)];
     if (r.ttftMs !== null) fields.push('ttft_ms', String(r.ttftMs));
     if (r.cached) fields.push('cached', '1');
-    return this.finish(id, tenant, 'succeeded', r.cached ? ['queued', 'running'] : ['running'], fields);
+    const usage = r.cached ? { input_tokens: 0, output_tokens: 0 } : r.usage;
+    return this.finish(id, tenant, 'succeeded', r.cached ? ['queued', 'running'] : ['running'], fields, usage);
   }
 
-  fail(id: string, tenant: string, error: JobError, ttftMs: number | null = null) {
+  fail(id: string, tenant: string, error: JobError, ttftMs: number | null = null, usage?: Usage) {
     const fields = ['error', JSON.stringify(error)];
     if (ttftMs !== null) fields.push('ttft_ms', String(ttftMs));
-    return this.finish(id, tenant, 'failed', ['queued', 'running'], fields);
+    return this.finish(id, tenant, 'failed', ['queued', 'running'], fields, usage);
   }
 
   cancel(id: string, tenant: string) {
@@ -131,12 +152,22 @@ export class JobStore {
     return code === 1;
   }
 
-  private async finish(id: string, tenant: string, status: JobStatus, allowedFrom: JobStatus[], fields: string[]): Promise<FinishResult> {
+  private async finish(
+    id: string,
+    tenant: string,
+    status: JobStatus,
+    allowedFrom: JobStatus[],
+    fields: string[],
+    usage: Usage = { input_tokens: 0, output_tokens: 0 },
+  ): Promise<FinishResult> {
     const now = Date.now();
+    const k = this.keys;
     const [code, st] = await this.redis.iqFinish(
-      this.keys.job(id), this.keys.jobEvents(id), this.keys.tenantJobs(tenant),
+      k.job(id), k.jobEvents(id), k.tenantJobs(tenant), k.tenantActive(tenant), k.usage(tenant, utcDay(now)), k.webhookOutbox(),
       String(now), status, String(this.opts.retentionMs), this.eventsChannel, id, this.streamMaxLen,
-      allowedFrom.join(','), jobIdLowerBound(now - this.opts.retentionMs), ...fields,
+      allowedFrom.join(','), jobIdLowerBound(now - this.opts.retentionMs),
+      String(usage.input_tokens), String(usage.output_tokens), String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
+      ...fields,
     );
     if (code === 1) return { kind: 'written', previous: st as JobStatus };
     if (code === 0) return { kind: 'missing' };

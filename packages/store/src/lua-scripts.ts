@@ -7,7 +7,7 @@
 
 /**
  * start: a worker takes the job for an attempt.
- * KEYS[1] job hash, KEYS[2] job event stream
+ * KEYS[1] job hash, KEYS[2] job event stream, KEYS[3] webhook outbox stream
  * ARGV[1] now (ms), ARGV[2] attempt (1-based), ARGV[3] events channel,
  * ARGV[4] job id, ARGV[5] event stream max length
  * Returns {code, req, created_at, model}: code 1 started, 0 no such record,
@@ -21,22 +21,32 @@ if redis.call('HEXISTS', KEYS[1], 'first_started_at') == 0 then
   redis.call('HSET', KEYS[1], 'first_started_at', ARGV[1])
 end
 redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', ARGV[2])
+local f = redis.call('HMGET', KEYS[1], 'req', 'created_at', 'model', 'webhook')
 if st ~= 'running' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'status', 'data', '{"status":"running"}')
+  if f[4] then
+    redis.call('XADD', KEYS[3], 'MAXLEN', '~', '1000000', '*', 'job', ARGV[4], 'event', 'running', 'at', ARGV[1])
+  end
   redis.call('PUBLISH', ARGV[3], ARGV[4])
 end
-local f = redis.call('HMGET', KEYS[1], 'req', 'created_at', 'model')
 return {1, f[1], f[2], f[3]}
 `;
 
 /**
  * finish: the job reaches a terminal status (succeeded, failed or canceled).
+ * Besides the record it counts the tenant's usage for the day, releases the
+ * tenant's active-job slot and, when the job has a webhook, appends the event
+ * to the webhook outbox: all in the same atomic step, so none of them can be
+ * lost or counted twice.
  * KEYS[1] job hash, KEYS[2] job event stream, KEYS[3] tenant index (zset, all
- * scores 0, ordered by job id, which sorts by creation time)
+ * scores 0, ordered by job id, which sorts by creation time), KEYS[4] tenant
+ * active-job counter, KEYS[5] tenant usage hash of the day, KEYS[6] webhook
+ * outbox stream
  * ARGV[1] now (ms), ARGV[2] new status, ARGV[3] retention (ms), ARGV[4] events channel,
  * ARGV[5] job id, ARGV[6] event stream max length, ARGV[7] statuses allowed before
  * (comma list), ARGV[8] smallest job id still within retention (index entries
- * below it are trimmed), ARGV[9..] extra field/value pairs for the hash
+ * below it are trimmed), ARGV[9] input tokens, ARGV[10] output tokens,
+ * ARGV[11] usage retention (ms), ARGV[12..] extra field/value pairs for the hash
  * Returns {code, previous status}: 1 written, 0 no such record, -1 already
  * terminal, -2 previous status not allowed.
  */
@@ -45,15 +55,21 @@ local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {0, ''} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
 if not string.find(',' .. ARGV[7] .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1])
-for i = 9, #ARGV, 2 do
-  redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-end
+local f = redis.call('HMGET', KEYS[1], 'model', 'webhook')
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 12))
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'status', 'data', '{"status":"' .. ARGV[2] .. '"}')
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'done', 'data', '')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[8])
+if tonumber(redis.call('GET', KEYS[4]) or '0') > 0 then redis.call('DECR', KEYS[4]) end
+redis.call('HINCRBY', KEYS[5], f[1] .. '|jobs', 1)
+if ARGV[9] ~= '0' then redis.call('HINCRBY', KEYS[5], f[1] .. '|input_tokens', ARGV[9]) end
+if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[5], f[1] .. '|output_tokens', ARGV[10]) end
+redis.call('PEXPIRE', KEYS[5], ARGV[11])
+if f[2] then
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', '1000000', '*', 'job', ARGV[5], 'event', ARGV[2], 'at', ARGV[1])
+end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return {1, st}
 `;
