@@ -7,7 +7,7 @@ import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq
 import type { WorkerConfig } from './env';
 import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
-import { startHealthServer } from './health-server';
+import { startHealthServer } from '@inferq/telemetry';
 import { createInferenceProcessor } from './inference.processor';
 import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
@@ -15,7 +15,7 @@ import { retryStrategy } from './retry-policy';
 export { loadWorkerConfig, WorkerEnv } from './env';
 export type { WorkerConfig } from './env';
 export { backoffDelayMs } from './retry-policy';
-export { startHealthServer } from './health-server';
+
 
 export interface RunningWorker {
   /** Port of /healthz, /readyz and /metrics. */

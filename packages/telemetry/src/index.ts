@@ -1,1 +1,2 @@
-export {};
+export { startHealthServer } from './health-server';
+export type { HealthServer } from './health-server';
