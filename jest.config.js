@@ -6,7 +6,12 @@ module.exports = {
   roots: ['<rootDir>/packages', '<rootDir>/apps', '<rootDir>/scripts'],
   testMatch: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // request-filtering-agent ships only as an ES module; jest's CommonJS runtime needs it compiled.
+    '/request-filtering-agent/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+  },
+  transformIgnorePatterns: ['^(?!.*/request-filtering-agent/).*/node_modules/'],
   moduleNameMapper: {
     '^@inferq/(api|worker|dispatcher|dashboard)$': '<rootDir>/apps/$1/src/index.ts',
     '^@inferq/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',

@@ -57,6 +57,14 @@ async function test(args) {
   node('node_modules/jest/bin/jest.js', args);
 }
 
+/** The fault-injection suite: the chaos jest config starts its own durable redis-server (never the shared one). */
+function chaos(args) {
+  build();
+  console.error('[inferq] typechecking the chaos suite ...');
+  node('node_modules/typescript/bin/tsc', ['-p', 'chaos/tsconfig.json']);
+  node('node_modules/jest/bin/jest.js', ['--config', 'chaos/jest.config.js', ...args]);
+}
+
 async function startAll() {
   build();
   await withRedis();
@@ -76,13 +84,14 @@ async function main() {
   if (command === 'build') return build();
   if (command === 'test') return test(args);
   if (command === 'start') return startAll();
+  if (command === 'chaos') return chaos(args);
   if (command === 'bench') {
     build();
     await withRedis();
-    return node('bench/run.js', args);
+    return node('bench/dist/main.js', args);
   }
   if (APPS[command]) return startOne(APPS[command]);
-  console.error(`usage: node scripts/run.js build|test|start|bench|${Object.keys(APPS).join('|')}`);
+  console.error(`usage: node scripts/run.js build|test|start|bench|chaos|${Object.keys(APPS).join('|')}`);
   process.exit(2);
 }
 

@@ -1,22 +1,68 @@
+import { BudgetExceededError, QueueFullError } from '@inferq/core';
 import type { JobRequest, ResolvedModel } from '@inferq/core';
-import type { ApiConfig } from './env';
+import type { JobStore } from '@inferq/store';
+import { utcDay } from '@inferq/store';
+import type { TenantLimits } from './tenancy/tenant-limits';
+import type { Redis } from './tenancy/redis-client';
 
 export interface AdmissionDeps {
-  config: Pick<ApiConfig, 'RATE_LIMIT_RPM' | 'MAX_QUEUED_PER_TENANT'>;
+  redis: Redis;
+  store: JobStore;
+  limits: TenantLimits;
 }
 
+/** Retry-After of queue_full (s): jobs finish continuously, so soon is worth a try. */
+const QUEUE_FULL_RETRY_S = 5;
+
 /**
- * The one gate every submission passes before it is stored and enqueued.
- * Per-tenant rate limits (RATE_LIMIT_RPM), the queued-jobs cap
- * (MAX_QUEUED_PER_TENANT, 429 queue_full), budgets and fair scheduling plug in
- * here and nowhere else; each refuses by throwing its AppError (with
- * Retry-After). Today nothing is enforced yet: every request is admitted.
+ * The one gate every submission passes before it is stored and enqueued:
+ * the tenant's jobs queued or running (MAX_QUEUED_PER_TENANT or its override,
+ * 429 queue_full) and, when set, its tokens of the UTC day
+ * (DAILY_TOKEN_BUDGET or its override, 429 budget_exceeded). One round trip;
+ * the budget hash is read only when a budget applies. The per-request rate
+ * limit runs before any route (RequestRateLimiter); fair scheduling plugs in
+ * here. The counters are read, not reserved: concurrent submits of one tenant
+ * can pass the cap by at most their own number.
  */
 export async function admit(
-  _deps: AdmissionDeps,
-  _tenant: string,
+  deps: AdmissionDeps,
+  tenant: string,
   _request: JobRequest,
   _model: ResolvedModel,
+  now = Date.now(),
 ): Promise<void> {
-  // Intentionally empty until the limits issue lands; see the comment above.
+  const limits = await deps.limits.effective(tenant);
+  const keys = deps.store.keys;
+  const pipe = deps.redis.pipeline().get(keys.tenantActive(tenant));
+  if (limits.daily_token_budget !== null) pipe.hgetall(keys.usage(tenant, utcDay(now)));
+  const [[activeErr, active], [usageErr, usage] = [null, {}]] = (await pipe.exec()) ?? [];
+  if (activeErr) throw activeErr;
+  if (usageErr) throw usageErr;
+
+  if (Number(active ?? 0) >= limits.max_queued) {
+    throw new QueueFullError(`too many jobs queued or running (limit ${limits.max_queued})`, QUEUE_FULL_RETRY_S);
+  }
+  if (limits.daily_token_budget !== null) {
+    const used = tokensOf(usage as Record<string, string>);
+    if (used >= limits.daily_token_budget) {
+      throw new BudgetExceededError(
+        `daily token budget of ${limits.daily_token_budget} used up (${used} tokens today, UTC)`,
+        secondsToUtcMidnight(now),
+      );
+    }
+  }
+}
+
+/** Input plus output tokens over every model of a day's usage hash. */
+export function tokensOf(usage: Record<string, string>): number {
+  let sum = 0;
+  for (const [field, v] of Object.entries(usage)) {
+    if (field.endsWith('|input_tokens') || field.endsWith('|output_tokens')) sum += Number(v);
+  }
+  return sum;
+}
+
+function secondsToUtcMidnight(now: number): number {
+  const d = new Date(now);
+  return (Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + 1) - now) / 1000;
 }

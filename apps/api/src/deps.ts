@@ -3,6 +3,7 @@ import type { createRedis, JobStore, PoolQueues } from '@inferq/store';
 import type { Authenticator } from './auth';
 import type { ApiConfig } from './env';
 import type { JobWatcher } from './job-watcher';
+import type { Tenancy } from './tenancy/tenancy';
 
 export type RedisClient = ReturnType<typeof createRedis>;
 
@@ -15,7 +16,9 @@ export interface ApiDeps {
   queues: PoolQueues;
   watcher: JobWatcher;
   catalog: ModelCatalog;
-  /** Tenant keys; bootstrap keys today, a Redis key store later. */
+  /** Tenant keys: API_KEYS in memory, then the Redis key store (tenancy.authenticator). */
   authenticator: Authenticator;
   logger: Logger;
+  /** API keys, per-tenant limits, rate limiter, idempotency and the response cache (issue #6). */
+  tenancy: Tenancy;
 }

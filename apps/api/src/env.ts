@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { ApiKeysEnv, envBytes, envInt, envOptionalSecret, parseEnv, parseEnvOrExit, SharedEnv } from '@inferq/core';
+import {
+  ApiKeysEnv,
+  envBytes,
+  envDurationMs,
+  envInt,
+  envList,
+  envOptionalSecret,
+  parseEnv,
+  parseEnvOrExit,
+  SharedEnv,
+} from '@inferq/core';
+import { allowEntryProblem } from '@inferq/webhooks';
 
 /** The api's configuration (SPEC section 3). Parsed once at boot, then passed down. */
 export const ApiEnv = SharedEnv.extend({
@@ -15,6 +26,23 @@ export const ApiEnv = SharedEnv.extend({
   RATE_LIMIT_RPM: envInt(6000),
   /** Queued jobs a tenant may have before submissions get 429 queue_full. */
   MAX_QUEUED_PER_TENANT: envInt(10000),
+  /** Tokens (input + output) a tenant may use per UTC day before 429 budget_exceeded; unset means no budget. */
+  DAILY_TOKEN_BUDGET: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'must be a positive integer')
+    .transform(Number)
+    .optional(),
+  /** How long a succeeded cache-eligible answer is reused (`cache: true`, temperature 0). */
+  CACHE_TTL: envDurationMs('24h'),
+  /** Browser origins allowed by CORS, comma list; empty means CORS stays off. */
+  CORS_ORIGINS: envList(''),
+  /** Host names, IPs or CIDRs whose webhooks may go to private addresses (SPEC section 6), comma list. */
+  WEBHOOK_ALLOW_HOSTS: envList('').superRefine((entries, ctx) => {
+    for (const e of entries) {
+      const problem = allowEntryProblem(e);
+      if (problem) ctx.addIssue({ code: 'custom', message: `"${e}" ${problem}` });
+    }
+  }),
 }).superRefine((env, ctx) => {
   // One key naming two tenants would make authentication ambiguous.
   const seen = new Set<string>();

@@ -11,7 +11,11 @@ export class JobSubscription {
   private changed = false;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly onStop: (sub: JobSubscription) => void) {}
+  constructor(
+    private readonly onStop: (sub: JobSubscription) => void,
+    /** Also woken by streamed tokens (SSE); long-polls care only about status changes. */
+    readonly tokens = false,
+  ) {}
 
   notify(): void {
     this.changed = true;
@@ -45,25 +49,28 @@ export class JobSubscription {
 }
 
 /**
- * Long-poll support over the store's events channel (the job id is PUBLISHed
- * after every status change): one subscriber connection per api process and
- * an in-memory map of job id -> subscriptions. No polling of Redis.
+ * Long-poll and SSE support over the store's events channel (the job id is
+ * PUBLISHed after every status change) and the tokens channel (after every
+ * batch of streamed tokens): one subscriber connection per api process and an
+ * in-memory map of job id -> subscriptions. No polling of Redis.
  */
 export class JobWatcher {
   private readonly subs = new Map<string, Set<JobSubscription>>();
   private closing = false;
   private readonly onMessage = (channel: string, id: string): void => {
     if (channel === this.channel) this.subs.get(id)?.forEach((s) => s.notify());
+    else if (channel === this.tokensChannel) this.subs.get(id)?.forEach((s) => s.tokens && s.notify());
   };
 
   constructor(
     private readonly subscriber: RedisClient,
     private readonly channel: string,
+    private readonly tokensChannel: string,
   ) {}
 
   async start(): Promise<void> {
     this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(this.channel);
+    await this.subscriber.subscribe(this.channel, this.tokensChannel);
   }
 
   get closed(): boolean {
@@ -76,8 +83,8 @@ export class JobWatcher {
   }
 
   /** Registers interest in a job now; call before reading its record. Always `stop()` it. */
-  watch(id: string): JobSubscription {
-    const sub = new JobSubscription((s) => this.remove(id, s));
+  watch(id: string, opts: { tokens?: boolean } = {}): JobSubscription {
+    const sub = new JobSubscription((s) => this.remove(id, s), opts.tokens);
     if (this.closing) {
       sub.notify();
       return sub;

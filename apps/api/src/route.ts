@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { AuthMode } from './auth';
+import type { RouteDoc } from './openapi/route-doc';
+import type { StreamResult } from './stream-result';
 import { parsePart } from './validation';
 
 /**
@@ -8,7 +10,7 @@ import { parsePart } from './validation';
  * validated input and answers `{ status, body, headers? }`. Server adapters
  * (src/http) only translate.
  */
-export type Method = 'GET' | 'POST' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export const NoParams = z.object({});
 export type NoInput = z.output<typeof NoParams>;
@@ -30,6 +32,9 @@ export interface HandlerResult {
   headers?: Record<string, string>;
 }
 
+/** A JSON answer, or a stream (SSE) the adapter relays as the handler writes it. */
+export type RouteResult = HandlerResult | StreamResult;
+
 /** What an adapter hands over: raw, unvalidated parts of the request. */
 export interface RawRequest {
   tenant: string;
@@ -46,7 +51,16 @@ export interface Route {
   auth: AuthMode;
   /** Whether the route reads a JSON body (the adapter parses one only then). */
   acceptsBody: boolean;
-  invoke(raw: RawRequest): Promise<HandlerResult>;
+  /** The schemas the route validates with, for the OpenAPI document. */
+  schemas: RouteSchemas;
+  doc?: RouteDoc;
+  invoke(raw: RawRequest): Promise<RouteResult>;
+}
+
+export interface RouteSchemas {
+  params: z.ZodType;
+  query: z.ZodType;
+  body?: z.ZodType;
 }
 
 type BodyOf<B> = B extends z.ZodType ? z.output<B> : undefined;
@@ -58,7 +72,9 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   params?: P;
   query?: Q;
   body?: B;
-  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, BodyOf<B>>) => Promise<HandlerResult>;
+  /** Summary, responses and examples for /openapi.json (optional). */
+  doc?: RouteDoc;
+  handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, BodyOf<B>>) => Promise<RouteResult>;
 }
 
 /** The one builder: validates params, query and body, then calls the handler. */
@@ -74,6 +90,8 @@ export function defineRoute<
     path: spec.path,
     auth: spec.auth,
     acceptsBody: spec.body !== undefined,
+    schemas: { params: paramsSchema, query: querySchema, body: spec.body },
+    doc: spec.doc,
     async invoke(raw) {
       const params = parsePart(paramsSchema, raw.params, 'params') as z.output<P>;
       const query = parsePart(querySchema, raw.query ?? {}, 'query') as z.output<Q>;

@@ -4,11 +4,17 @@ import { cancelJobHandler } from './handlers/cancel-job.handler';
 import { createJobHandler } from './handlers/create-job.handler';
 import { getJobHandler } from './handlers/get-job.handler';
 import { healthzHandler, readyzHandler } from './handlers/health.handler';
+import { jobEventsHandler } from './handlers/job-events.handler';
 import { listJobsHandler } from './handlers/list-jobs.handler';
 import { listModelsHandler } from './handlers/list-models.handler';
+import { listWorkersHandler } from './handlers/list-workers.handler';
+import { redeliverWebhookHandler } from './handlers/redeliver-webhook.handler';
+import { getWebhookSecretHandler, rotateWebhookSecretHandler } from './handlers/webhook-secret.handler';
 import { defineRoute } from './route';
+import { WEBHOOK_ROUTE_DOCS } from './webhook-route-docs';
 import type { Route } from './route';
 import { GetJobQuery, JobIdParams, ListJobsQuery } from './schemas';
+import { tenancyRoutes } from './tenancy/tenancy.routes';
 
 /** The route table (SPEC section 4). Adapters mount it; handlers never see the framework. */
 export function createRoutes(deps: ApiDeps): Route[] {
@@ -42,8 +48,34 @@ export function createRoutes(deps: ApiDeps): Route[] {
       params: JobIdParams,
       handler: cancelJobHandler(deps),
     }),
+    defineRoute({
+      method: 'GET',
+      path: '/v1/jobs/{id}/events',
+      auth: 'tenant',
+      params: JobIdParams,
+      handler: jobEventsHandler(deps),
+    }),
     defineRoute({ method: 'GET', path: '/v1/models', auth: 'tenant', handler: listModelsHandler(deps) }),
+    ...tenancyRoutes(deps),
+    defineRoute({ method: 'GET', path: '/v1/admin/workers', auth: 'admin', handler: listWorkersHandler(deps) }),
     defineRoute({ method: 'GET', path: '/healthz', auth: 'none', handler: healthzHandler }),
     defineRoute({ method: 'GET', path: '/readyz', auth: 'none', handler: readyzHandler(deps) }),
+    // Webhooks (SPEC section 6, issue #4).
+    defineRoute({ method: 'GET', path: '/v1/webhooks/secret', auth: 'tenant', handler: getWebhookSecretHandler(deps) }),
+    defineRoute({
+      method: 'POST',
+      path: '/v1/webhooks/secret/rotate',
+      auth: 'tenant',
+      handler: rotateWebhookSecretHandler(deps),
+      doc: WEBHOOK_ROUTE_DOCS.rotate,
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/v1/jobs/{id}/webhook/redeliver',
+      auth: 'tenant',
+      params: JobIdParams,
+      handler: redeliverWebhookHandler(deps),
+      doc: WEBHOOK_ROUTE_DOCS.redeliver,
+    }),
   ];
 }

@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createLogger, ModelCatalog } from '@inferq/core';
+import { ConfigError, createLogger, ModelCatalog, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { createRedis, durabilityWarnings, JobStore, PoolQueues } from '@inferq/store';
+import { createRedis, durabilityWarnings, EnqueueReaper, JobStore, PoolQueues } from '@inferq/store';
 import { createApiApp } from './app';
-import { BootstrapKeys } from './auth';
-import type { RedisClient } from './deps';
+import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
 import { JobWatcher } from './job-watcher';
+import type { Route } from './route';
+import { createRoutes } from './routes';
+import { createTenancy } from './tenancy/tenancy';
 
 export interface StartApiOptions {
   logger?: Logger;
@@ -20,6 +22,8 @@ export interface StartedApi {
   port: number;
   /** Stops accepting, answers open requests (long-polls at once), closes Redis. */
   close(): Promise<void>;
+  /** The route table served (method, path, auth): the auth matrix test walks it, so new routes are covered. */
+  routes: ReadonlyArray<Pick<Route, 'method' | 'path' | 'auth'>>;
 }
 
 /** How long a draining server waits for open requests before cutting them (ms). */
@@ -33,26 +37,31 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
-  const watcher = new JobWatcher(subscriber, store.eventsChannel);
+  const watcher = new JobWatcher(subscriber, store.eventsChannel, redisKeys(config.QUEUE_PREFIX).tokensChannel());
+  const tenancy = createTenancy(config, redis, subscriber, logger);
 
   if (await whenReady(redis, 5000)) {
     for (const w of await durabilityWarnings(redis)) logger.warn(w);
     await watcher.start();
+    await tenancy.channel.start();
   } else {
     logger.warn({ redis: redactUrl(config.REDIS_URL) }, 'Redis is not reachable yet; answering 503 until it is');
     watcher.start().catch((err: unknown) => logger.error({ err }, 'subscribing to job events failed'));
+    void tenancy.channel.start();
   }
 
-  const app = createApiApp({
+  const deps: ApiDeps = {
     config,
     redis,
     store,
     queues,
     watcher,
     catalog,
-    authenticator: new BootstrapKeys(config.API_KEYS),
+    authenticator: tenancy.authenticator,
     logger,
-  });
+    tenancy,
+  };
+  const app = createApiApp(deps);
   let server: Server;
   try {
     server = await listen((port, host, cb) => app.listen(port, host, cb), config.PORT, config.HOST);
@@ -64,19 +73,26 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const url = `http://${urlHost(config.HOST)}:${port}`;
   logger.info({ url }, 'api listening');
 
+  // Records an api (this one or another) died before enqueueing must not stay queued forever.
+  const reaper = new EnqueueReaper(redis, config.QUEUE_PREFIX);
+  reaper.start(undefined, (n) => logger.warn({ reaped: n }, 'removed records whose enqueue never completed'));
+
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      reaper.stop();
       watcher.close(); // long-polls answer now with the current record
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await closed;
       clearTimeout(force);
       await queues.close();
+      tenancy.channel.stop();
       await Promise.all([redis, subscriber].map(closeRedis));
     })());
-  return { url, port, close };
+  const routes = createRoutes(deps).map(({ method, path, auth }) => ({ method, path, auth }));
+  return { url, port, close, routes };
 }
 
 function loadCatalog(file: string | undefined): ModelCatalog {

@@ -1,1 +1,101 @@
-export {};
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { LookupFunction } from 'node:net';
+import { Queue, Worker } from 'bullmq';
+import { createLogger, WEBHOOK_QUEUE } from '@inferq/core';
+import type { Logger } from '@inferq/core';
+import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
+import { createDispatcherMetrics, createMetricsRegistry, metricsEndpoint, registerQueueDepth, startHealthServer } from '@inferq/telemetry';
+import { AllowList, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
+import type { DispatcherConfig } from './env';
+import { deliveryJobOptions } from './delivery-job';
+import type { DeliveryJobData } from './delivery-job';
+import { createDeliveryProcessor } from './delivery.processor';
+import { OutboxConsumer } from './outbox.consumer';
+import { scheduleBackoff } from './retry-schedule';
+
+export { DispatcherEnv, loadDispatcherConfig } from './env';
+export type { DispatcherConfig } from './env';
+
+export interface StartDispatcherOptions {
+  logger?: Logger;
+  /** Connect-time DNS lookup; tests inject one to play a rebinding DNS. */
+  lookup?: LookupFunction;
+}
+
+export interface RunningDispatcher {
+  /** Port of /healthz, /readyz and /metrics. */
+  metricsPort: number;
+  /** Stops reading the outbox, lets attempts in flight finish, closes Redis. */
+  close(): Promise<void>;
+}
+
+/** A killed dispatcher's deliveries are retried this many times before BullMQ fails them as stalled. */
+const MAX_STALLED_COUNT = 5;
+
+/**
+ * The webhook dispatcher (SPEC section 6): outbox stream -> webhook queue ->
+ * signed POSTs. Its own process, so GPU hosts never call client systems.
+ */
+export async function startDispatcher(config: DispatcherConfig, opts: StartDispatcherOptions = {}): Promise<RunningDispatcher> {
+  const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'dispatcher');
+  const prefix = config.QUEUE_PREFIX;
+  const redis = createRedis(config.REDIS_URL, 'blocking');
+  const outboxConn = createRedis(config.REDIS_URL, 'blocking'); // XREADGROUP BLOCK holds it
+  const workerConn = createRedis(config.REDIS_URL, 'blocking'); // BullMQ's blocking reads hold it
+  for (const w of await durabilityWarnings(redis)) logger.warn(w);
+  const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, { connection: redis, prefix });
+  queue.on('error', () => undefined);
+  const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });
+  const registry = createMetricsRegistry();
+  registerQueueDepth(registry, () => [queue]);
+
+  const processor = createDeliveryProcessor({
+    redis, prefix, egress, logger,
+    secrets: new WebhookSecrets(redis, prefix),
+    metrics: createDispatcherMetrics(registry),
+  });
+  const worker = new Worker<DeliveryJobData>(WEBHOOK_QUEUE, processor, {
+    connection: workerConn,
+    prefix,
+    concurrency: config.DISPATCHER_CONCURRENCY,
+    lockDuration: config.DISPATCHER_LOCK_MS,
+    stalledInterval: config.DISPATCHER_STALLED_MS,
+    maxStalledCount: MAX_STALLED_COUNT,
+    settings: { backoffStrategy: scheduleBackoff(config.WEBHOOK_RETRY_SCHEDULE) },
+  });
+  worker.on('error', (err) => logger.error({ err }, 'webhook worker error'));
+
+  const outbox = new OutboxConsumer({
+    redis: outboxConn,
+    store: new JobStore(redis, { prefix, retentionMs: config.JOB_RETENTION }),
+    queue,
+    prefix,
+    consumer: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    claimIdleMs: config.DISPATCHER_LOCK_MS,
+    jobOptions: deliveryJobOptions(config.WEBHOOK_RETRY_SCHEDULE),
+    logger,
+  });
+  await outbox.start();
+
+  const health = await startHealthServer({
+    host: config.HOST,
+    port: config.METRICS_PORT,
+    ready: () => redisAnswers(redis),
+    metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
+  });
+  logger.info({ metricsPort: health.port, attempts: config.WEBHOOK_RETRY_SCHEDULE.length + 1 }, 'dispatcher started');
+
+  return {
+    metricsPort: health.port,
+    close: async () => {
+      await outbox.close();
+      await worker.close();
+      await queue.close();
+      await health.close();
+      await egress.close();
+      await Promise.all([redis, outboxConn, workerConn].map((c) => c.quit().catch(() => c.disconnect())));
+      logger.info('dispatcher stopped');
+    },
+  };
+}

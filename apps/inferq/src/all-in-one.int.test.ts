@@ -13,6 +13,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     PORT: '0',
     METRICS_PORT: '0',
+    DASHBOARD_PORT: '0',
     API_KEYS: `acme:${KEY}`,
     LOG_LEVEL: 'silent',
     SIM_TTFT_MS: '50',
@@ -46,4 +47,13 @@ it('submits over HTTP, runs on the worker and answers the long-poll with the res
     metadata: { order: 'A-17' },
     attempts: 1,
   });
+});
+
+it('answers /metrics on the api and the worker, and serves the dashboard behind the admin token', async () => {
+  for (const url of [`${all.apiUrl}/metrics`, `http://127.0.0.1:${all.metricsPort}/metrics`, `${all.dashboardUrl}/metrics`]) {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('inferq_queue_jobs');
+  }
+  expect((await fetch(`${all.dashboardUrl}/admin/queues`)).status).toBe(401);
 });

@@ -7,7 +7,7 @@ async function main(): Promise<void> {
   try {
     const all = await startAll(env);
     process.stdout.write(
-      `${banner({ apiUrl: all.apiUrl.replace('0.0.0.0', '127.0.0.1'), metricsPort: all.metricsPort, apiKey: env.INFERQ_DEV_API_KEY, adminToken: env.INFERQ_DEV_ADMIN_TOKEN })}\n`,
+      `${banner({ apiUrl: all.apiUrl.replace('0.0.0.0', '127.0.0.1'), metricsPort: all.metricsPort, dashboardUrl: all.dashboardUrl, dispatcherMetricsPort: all.dispatcherMetricsPort, apiKey: env.INFERQ_DEV_API_KEY, adminToken: env.INFERQ_DEV_ADMIN_TOKEN })}\n`,
     );
     let stopping = false;
     const stop = () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envList, envOptionalSecret, LIMITS, ModelCatalog, parseEnv, PoolName, SharedEnv } from '@inferq/core';
+import { envDurationMs, envInt, envList, envOptionalSecret, LIMITS, ModelCatalog, parseEnv, PoolName, SharedEnv } from '@inferq/core';
 
 /** The worker's configuration, from env only (SPEC section 3). */
 export const WorkerEnv = SharedEnv.extend({
@@ -24,6 +24,8 @@ export const WorkerEnv = SharedEnv.extend({
   /** sim/echo: time to first token and per further token (ms). */
   SIM_TTFT_MS: envInt(200, 0),
   SIM_TOKEN_MS: envInt(20, 0),
+  /** How long a succeeded cache-eligible answer (`cache: true`, temperature 0) stays in the response cache. */
+  CACHE_TTL: envDurationMs('24h'),
 });
 
 export interface WorkerConfig extends z.output<typeof WorkerEnv> {

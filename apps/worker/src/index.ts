@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import { createBackendFactory } from '@inferq/backends';
 import { createLogger, poolQueueName, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
+import { createRedis, durabilityWarnings, JobEventLog, JobStore, redisAnswers, ResponseCache } from '@inferq/store';
 import type { WorkerConfig } from './env';
 import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
@@ -11,6 +11,7 @@ import { startHealthServer } from '@inferq/telemetry';
 import { createInferenceProcessor } from './inference.processor';
 import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
+import { startWorkerTelemetry } from './worker-telemetry';
 
 export { loadWorkerConfig, WorkerEnv } from './env';
 export type { WorkerConfig } from './env';
@@ -45,7 +46,10 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
   });
 
-  const processor = createInferenceProcessor({ store, catalog: config.catalog, backendFor, inflight, logger });
+  const telemetry = await startWorkerTelemetry({ config, redis, inFlight: () => inflight.size, logger });
+  const events = new JobEventLog(redis, { prefix: config.QUEUE_PREFIX });
+  const responseCache = new ResponseCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL);
+  const processor = createInferenceProcessor({ store, catalog: config.catalog, backendFor, inflight, logger, events, metrics: telemetry.metrics, responseCache });
   const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));
   const connections = config.WORKER_POOLS.map(() => createRedis(config.REDIS_URL, 'blocking'));
   const workers = config.WORKER_POOLS.map((pool, i) => {
@@ -69,7 +73,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     return w;
   });
 
-  const health = await startHealthServer({ host: config.HOST, port: config.METRICS_PORT, ready: () => redisAnswers(redis) });
+  const health = await startHealthServer({ host: config.HOST, port: config.METRICS_PORT, ready: () => redisAnswers(redis), metrics: telemetry.endpoint });
   logger.info({ pools: config.WORKER_POOLS, concurrency: perPool, host: hostname() }, 'worker started');
 
   return {
@@ -79,6 +83,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       const timer = setTimeout(() => inflight.abortAll(() => new WorkerShutdownError()), config.WORKER_SHUTDOWN_GRACE_MS);
       await graceful;
       clearTimeout(timer);
+      await telemetry.stop();
       await health.close();
       await subscriber.quit().catch(() => undefined);
       await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));

@@ -13,3 +13,7 @@ export * from './text';
 export { createLogger, REDACT_PATHS } from './logger';
 export type { Logger } from './logger';
 export * from './queue-job.schema';
+export * from './canonical-json';
+export * from './error-body.schema';
+export * from './worker-heartbeat.schema';
+export * from './webhook-payload.schema';

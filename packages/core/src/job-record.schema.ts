@@ -36,6 +36,8 @@ export const Delivery = z.object({
   ok: z.boolean(),
   duration_ms: z.number(),
   error: z.string().optional(),
+  /** Which event the attempt delivered (running, succeeded, failed, canceled). */
+  event: WebhookEventName.optional(),
 });
 export type Delivery = z.infer<typeof Delivery>;
 

@@ -18,6 +18,8 @@ export function redisKeys(prefix: string) {
     /** Count of the tenant's jobs not yet terminal (queued or running). */
     tenantActive: (tenant: string) => `${prefix}:tenant:${tenant}:active`,
     cancelChannel: () => `${prefix}:cancel`,
+    /** Pub/sub channel: the id of a job whose event stream got streamed tokens (status changes go on `${prefix}:events`). */
+    tokensChannel: () => `${prefix}:tokens`,
     idempotency: (tenant: string, key: string) => `${prefix}:idem:${tenant}:${key}`,
     apiKeys: () => `${prefix}:apikeys`,
     /** Hash of `<model>|jobs`, `<model>|input_tokens`, `<model>|output_tokens` for one UTC day (YYYY-MM-DD). */
@@ -27,6 +29,22 @@ export function redisKeys(prefix: string) {
     webhookSecret: (tenant: string) => `${prefix}:whsec:${tenant}`,
     workers: () => `${prefix}:workers`,
     worker: (id: string) => `${prefix}:worker:${id}`,
+    /** Hash of key id -> JSON {tenant, hash, created_at}: lists and revokes API keys (apiKeys() maps hash -> id). */
+    apiKeyIds: () => `${prefix}:apikey-ids`,
+    /** Hash of the tenant's limit overrides: rate_limit_rpm, max_queued, daily_token_budget. */
+    tenantLimits: (tenant: string) => `${prefix}:tenant:${tenant}:limits`,
+    /** rate-limiter-flexible's keyPrefix; it appends `:<tenant>`. */
+    rateLimit: () => `${prefix}:ratelimit`,
+    /** A succeeded job's output, keyed by the SHA-256 of tenant, model, input and params. */
+    responseCache: (hash: string) => `${prefix}:cache:${hash}`,
+    /** Pub/sub: revoked key hashes and changed tenant limits, so every api process drops its cached copy at once. */
+    securityChannel: () => `${prefix}:security`,
+    /**
+     * Zset of job ids whose record is written but whose BullMQ job is not yet
+     * confirmed (score: created ms); the enqueue reaper removes records an api
+     * died before enqueueing.
+     */
+    pendingEnqueue: () => `${prefix}:pending-enqueue`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

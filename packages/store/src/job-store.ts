@@ -74,7 +74,21 @@ export class JobStore {
       .hset(this.keys.job(job.id), ...encodeNewJob(job))
       .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
       .incr(this.keys.tenantActive(job.tenant))
+      // Until confirmEnqueued: an api that dies before adding the BullMQ job leaves this for the reaper.
+      .zadd(this.keys.pendingEnqueue(), job.createdAt, job.id)
+      // The stream opens with the first status, so a client following a queued job sees it at once.
+      .xadd(this.keys.jobEvents(job.id), 'MAXLEN', '~', this.streamMaxLen, '*', 'type', 'status', 'data', '{"status":"queued"}')
       .exec();
+  }
+
+  /**
+   * Marks the job's BullMQ job as added. False when the enqueue reaper removed
+   * the record first (the add took longer than its grace): then the job must
+   * not be acknowledged, and its BullMQ job finds no record and does nothing.
+   */
+  async confirmEnqueued(id: string): Promise<boolean> {
+    const res = await this.redis.multi().zrem(this.keys.pendingEnqueue(), id).exists(this.keys.job(id)).exec();
+    return res?.[1]?.[1] === 1;
   }
 
   /** Jobs of the tenant not yet terminal (queued or running). */
@@ -86,8 +100,9 @@ export class JobStore {
   async discard(id: string, tenant: string): Promise<void> {
     await this.redis
       .multi()
-      .unlink(this.keys.job(id))
+      .unlink(this.keys.job(id), this.keys.jobEvents(id))
       .zrem(this.keys.tenantJobs(tenant), id)
+      .zrem(this.keys.pendingEnqueue(), id)
       .decr(this.keys.tenantActive(tenant))
       .exec();
   }

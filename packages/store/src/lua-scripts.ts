@@ -91,3 +91,22 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'type', 'status', 'data
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `;
+
+/**
+ * tokens: a running attempt appends a batch of streamed text to the job's
+ * event stream. Guarded, so tokens of a canceled, finished, requeued or
+ * taken-over attempt never land after the job moved on.
+ * KEYS[1] job hash, KEYS[2] job event stream
+ * ARGV[1] attempt (1-based) the text belongs to, ARGV[2] event data (JSON
+ * `{"text"}`), ARGV[3] tokens channel, ARGV[4] job id, ARGV[5] event stream max
+ * length, ARGV[6] time to first token of this attempt (ms), or '' to leave it
+ * Returns 1 appended, 0 the job is not running this attempt (nothing written).
+ */
+export const TOKENS_LUA = `
+local f = redis.call('HMGET', KEYS[1], 'status', 'attempts')
+if f[1] ~= 'running' or f[2] ~= ARGV[1] then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'token', 'data', ARGV[2])
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'ttft_ms', ARGV[6]) end
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1
+`;

@@ -47,6 +47,17 @@ export class PoolQueues {
     return (await this.get(pool).remove(id)) === 1;
   }
 
+  /**
+   * Where a waiting job stands in its pool: BullMQ keeps every prioritized job
+   * (all of ours) in one zset scored by priority, then insertion order, which
+   * is the order workers take them, so its rank is the number of jobs ahead.
+   * Undefined when it is not waiting there (active, delayed for a retry, gone).
+   */
+  async position(pool: string, id: string): Promise<{ position: number; ahead: number } | undefined> {
+    const rank = await this.connection.zrank(this.get(pool).keys.prioritized, id);
+    return rank === null ? undefined : { position: rank + 1, ahead: rank };
+  }
+
   all(): Queue<QueueJobData>[] {
     return [...this.queues.values()];
   }

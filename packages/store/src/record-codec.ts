@@ -73,8 +73,9 @@ export function decodeJob(id: string, h: Record<string, string>): StoredJob {
     usage: json(h.usage),
     error: json<JobError>(h.error),
     timings: {
-      queue_ms: firstStart !== null ? firstStart - created : null,
-      run_ms: start !== null && done !== null ? done - start : null,
+      // A job that ended without running (canceled while queued, cached) waited until it ended and ran 0 ms.
+      queue_ms: firstStart !== null ? firstStart - created : done !== null ? done - created : null,
+      run_ms: done === null ? null : start !== null ? done - start : 0,
       ttft_ms: num(h.ttft_ms),
     },
     metadata: json<Metadata>(h.metadata),

@@ -1,2 +1,14 @@
 export { startHealthServer } from './health-server';
 export type { HealthServer } from './health-server';
+export { createMetricsRegistry, BoundedLabel, METRIC_PREFIX } from './registry';
+export { metricsEndpoint } from './metrics-endpoint';
+export type { MetricsEndpoint, MetricsAnswer } from './metrics-endpoint';
+export { registerQueueDepth, QUEUE_STATES } from './queue-depth';
+export type { DepthSource } from './queue-depth';
+export { createApiMetrics } from './api-metrics';
+export type { ApiMetrics } from './api-metrics';
+export { createWorkerMetrics } from './worker-metrics';
+export type { WorkerMetrics, FinishedStatus } from './worker-metrics';
+export { createDispatcherMetrics } from './dispatcher-metrics';
+export type { DispatcherMetrics } from './dispatcher-metrics';
+export type { Registry } from 'prom-client';

@@ -1,13 +1,20 @@
-import { AppError, iso, newJobId, UnavailableError, ValidationError } from '@inferq/core';
+import { canonicalJson, sha256Hex, ValidationError } from '@inferq/core';
 import type { JobAccepted, JobRequest } from '@inferq/core';
-import { enqueueNewJob } from '@inferq/store';
-import { admit } from '../admission';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import { jobLinks } from './job-access';
+import { idempotencyKeyOf } from '../tenancy/idempotency';
+import { webhookUrlChecker } from '../webhook-url-check';
+import { jobLinks, readOwnJob } from './job-access';
+import { submitJob } from './submit-job';
 
-/** POST /v1/jobs: admit, store the record, enqueue on the model's pool; 202. */
+/**
+ * POST /v1/jobs: 202 with the new job. With an Idempotency-Key, the first
+ * request creates the job and every repeat with the same body within 24 h
+ * answers 200 with that job and `Idempotent-Replayed: true`; without one no
+ * idempotency round trip is made.
+ */
 export function createJobHandler(deps: ApiDeps) {
+  const checkWebhookUrl = webhookUrlChecker(deps.config);
   return async (ctx: HandlerContext<NoInput, NoInput, JobRequest>): Promise<HandlerResult> => {
     const request = ctx.body;
     const model = deps.catalog.resolve(request.model);
@@ -16,25 +23,31 @@ export function createJobHandler(deps: ApiDeps) {
         { path: 'model', message: 'no such model on this deployment (see GET /v1/models)' },
       ]);
     }
-    await admit(deps, ctx.tenant, request, model);
+    if (request.webhook) await checkWebhookUrl(request.webhook.url);
+    const key = idempotencyKeyOf(ctx.headers);
+    if (key === undefined) return { status: 202, body: await submitJob(deps, ctx.tenant, request, model) };
 
-    const id = newJobId();
-    const createdAt = Date.now();
-    try {
-      await enqueueNewJob(deps.store, deps.queues, { id, tenant: ctx.tenant, pool: model.pool, createdAt, request });
-    } catch (err) {
-      if (err instanceof AppError) throw err;
-      deps.logger.warn({ err, jobId: id }, 'enqueue failed');
-      throw new UnavailableError('could not enqueue the job, retry shortly');
+    // The parsed request (defaults applied, keys sorted) is what "the same body" means.
+    const digest = sha256Hex(canonicalJson(request));
+    const claim = await deps.tenancy.idempotency.claim(ctx.tenant, key, digest, ctx.signal);
+    if (claim.kind === 'replay') {
+      const { record } = await readOwnJob(deps.store, claim.jobId, ctx.tenant);
+      const body: JobAccepted = {
+        id: record.id,
+        status: record.status,
+        model: record.model,
+        created_at: record.created_at,
+        links: jobLinks(record.id),
+      };
+      return { status: 200, body, headers: { 'Idempotent-Replayed': 'true' } };
     }
-
-    const body: JobAccepted = {
-      id,
-      status: 'queued',
-      model: request.model,
-      created_at: iso(createdAt),
-      links: jobLinks(id),
-    };
-    return { status: 202, body };
+    try {
+      const body = await submitJob(deps, ctx.tenant, request, model);
+      await claim.commit(body.id);
+      return { status: 202, body };
+    } catch (err) {
+      await claim.release().catch(() => undefined);
+      throw err;
+    }
   };
 }

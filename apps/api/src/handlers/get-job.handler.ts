@@ -3,6 +3,7 @@ import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
 import type { GetJobQuery, JobIdParams } from '../schemas';
 import { readOwnJob } from './job-access';
+import { withQueuePosition } from './queue-position';
 
 /**
  * GET /v1/jobs/{id}[?wait=N]. The long-poll subscribes before the first read,
@@ -13,7 +14,7 @@ export function getJobHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext<JobIdParams, GetJobQuery>): Promise<HandlerResult> => {
     const { id } = ctx.params;
     if (ctx.query.wait === undefined) {
-      return { status: 200, body: (await readOwnJob(deps.store, id, ctx.tenant)).record };
+      return { status: 200, body: await withQueuePosition(deps.queues, await readOwnJob(deps.store, id, ctx.tenant)) };
     }
     const deadline = Date.now() + ctx.query.wait * 1000;
     const sub = deps.watcher.watch(id);
@@ -22,7 +23,7 @@ export function getJobHandler(deps: ApiDeps) {
         const job = await readOwnJob(deps.store, id, ctx.tenant);
         const left = deadline - Date.now();
         if (isTerminal(job.record.status) || left <= 0 || ctx.signal.aborted || deps.watcher.closed) {
-          return { status: 200, body: job.record };
+          return { status: 200, body: await withQueuePosition(deps.queues, job) };
         }
         await sub.next(left, ctx.signal);
       }

@@ -1,22 +1,41 @@
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
+import cors from 'cors';
 import helmet from 'helmet';
 import { AppError, NotFoundError, toErrorResponse, UnsupportedMediaTypeError } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { authorize } from '../auth';
 import type { AuthDeps } from '../auth';
 import type { Route } from '../route';
+import { isStreamResult } from '../stream-result';
 import { toAppError } from './error-mapping';
+import { jobIdOf, noteRequest, requestContext } from './request-context';
+import { sendStream } from './stream-response';
 
 export interface ExpressAdapterOptions {
   routes: Route[];
   auth: AuthDeps;
   maxBodyBytes: number;
   logger: Logger;
+  /** Runs on every tenant-authenticated request before its body is read: counts it, returns headers (RateLimit-*) or throws 429. */
+  limitRequest?: (tenant: string) => Promise<Record<string, string>>;
+  /** Browser origins CORS allows; empty or unset leaves CORS off (no Access-Control-* headers at all). */
+  corsOrigins?: string[];
+  /** Mounted before the routes: request ids, access log, metrics and GET /metrics (http/operations.ts). */
+  before?: RequestHandler[];
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
+/** Response headers a browser client may read when CORS is on. */
+const EXPOSED_HEADERS = [
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'RateLimit-Policy',
+  'Retry-After',
+  'Idempotent-Replayed',
+];
 
 /** `/v1/jobs/{id}` (OpenAPI style) to Express's `/v1/jobs/:id`. */
 const toExpressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
@@ -27,12 +46,14 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet());
+  for (const h of opts.before ?? []) app.use(h);
+  if (opts.corsOrigins?.length) app.use(cors({ origin: opts.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const json = express.json({ limit: opts.maxBodyBytes, type: JSON_TYPES });
 
   for (const route of opts.routes) {
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'delete';
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
     const handler: RequestHandler = (req, res, next) => {
-      run(route, req, res, json, opts.auth).catch(next);
+      run(route, req, res, json, opts).catch(next);
     };
     app[method](toExpressPath(route.path), handler);
   }
@@ -41,9 +62,11 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
   return app;
 }
 
-async function run(route: Route, req: Request, res: Response, json: RequestHandler, auth: AuthDeps): Promise<void> {
+async function run(route: Route, req: Request, res: Response, json: RequestHandler, opts: ExpressAdapterOptions): Promise<void> {
   // Auth first: an unauthenticated caller gets 401 before any body is read.
-  const tenant = await authorize(route.auth, req.headers.authorization, auth);
+  const tenant = await authorize(route.auth, req.headers.authorization, opts.auth);
+  noteRequest(res, { tenant, jobId: jobIdOf(req, undefined) });
+  if (route.auth === 'tenant' && opts.limitRequest) res.set(await opts.limitRequest(tenant));
   if (route.acceptsBody) await readJsonBody(req, res, json);
   const aborted = new AbortController();
   res.on('close', () => {
@@ -57,6 +80,8 @@ async function run(route: Route, req: Request, res: Response, json: RequestHandl
     headers: req.headers,
     signal: aborted.signal,
   });
+  if (isStreamResult(result)) return sendStream(res, result, aborted.signal);
+  noteRequest(res, { jobId: jobIdOf(req, result.body) });
   res.status(result.status);
   if (result.headers) res.set(result.headers);
   res.json(result.body);
@@ -78,10 +103,11 @@ function errorMiddleware(logger: Logger): ErrorRequestHandler {
     const mapped = toAppError(err);
     const errorId = randomUUID();
     const response = toErrorResponse(mapped, errorId);
+    const log = requestContext(res)?.log ?? logger;
     if (!(mapped instanceof AppError)) {
-      logger.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
+      log.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
     } else if (response.status >= 500) {
-      logger.warn({ err, method: req.method, path: req.path }, mapped.message);
+      log.warn({ err, method: req.method, path: req.path }, mapped.message);
     }
     if (res.headersSent) {
       res.end();

@@ -1,0 +1,51 @@
+import { AppError, iso, newJobId, UnavailableError } from '@inferq/core';
+import type { JobAccepted, JobRequest, ResolvedModel } from '@inferq/core';
+import { enqueueNewJob, isCacheable } from '@inferq/store';
+import { admit } from '../admission';
+import type { ApiDeps } from '../deps';
+import { jobLinks } from './job-access';
+
+/**
+ * Stores and enqueues one admitted job; or, for a cache-eligible request
+ * (`cache: true`, temperature 0) whose answer is in the response cache,
+ * stores it already succeeded from the cached output, `cached: true`, costing
+ * no tokens and no admission (it queues nothing). The cache is read only for
+ * eligible requests, so other submissions pay no extra round trip.
+ */
+export async function submitJob(
+  deps: ApiDeps,
+  tenant: string,
+  request: JobRequest,
+  model: ResolvedModel,
+): Promise<JobAccepted> {
+  const id = newJobId();
+  const createdAt = Date.now();
+  const job = { id, tenant, pool: model.pool, createdAt, request };
+  const accepted = (status: JobAccepted['status']): JobAccepted => ({
+    id,
+    status,
+    model: request.model,
+    created_at: iso(createdAt),
+    links: jobLinks(id),
+  });
+
+  if (isCacheable(request)) {
+    const output = await deps.tenancy.responseCache.get(tenant, request.model, request);
+    if (output) {
+      await deps.store.create(job);
+      const usage = { input_tokens: 0, output_tokens: 0 };
+      await deps.store.succeed(id, tenant, { output, usage, ttftMs: null, cached: true });
+      return accepted('succeeded');
+    }
+  }
+
+  await admit({ redis: deps.redis, store: deps.store, limits: deps.tenancy.limits }, tenant, request, model);
+  try {
+    await enqueueNewJob(deps.store, deps.queues, job);
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    deps.logger.warn({ err, jobId: id }, 'enqueue failed');
+    throw new UnavailableError('could not enqueue the job, retry shortly');
+  }
+  return accepted('queued');
+}

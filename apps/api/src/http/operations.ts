@@ -1,0 +1,60 @@
+import type { Request, RequestHandler, Response } from 'express';
+import { WEBHOOK_QUEUE } from '@inferq/core';
+import { openQueue } from '@inferq/store';
+import { createApiMetrics, createMetricsRegistry, metricsEndpoint, registerQueueDepth } from '@inferq/telemetry';
+import type { ApiMetrics, DepthSource } from '@inferq/telemetry';
+import type { ApiDeps } from '../deps';
+import { requestContext, requestContextMiddleware } from './request-context';
+
+/** Probes and scrapes would drown the access log at info. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * What runs before the route table: request ids and child loggers, the
+ * access log, request metrics, and GET /metrics itself (Prometheus text, not
+ * JSON, so it is not a route of the JSON route table).
+ */
+export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
+  const registry = createMetricsRegistry();
+  const metrics = createApiMetrics(registry);
+  const pools = [...new Set(deps.catalog.list().map((m) => m.pool))];
+  const webhooks = openQueue(WEBHOOK_QUEUE, deps.redis, deps.config.QUEUE_PREFIX);
+  registerQueueDepth(registry, (): DepthSource[] => [...pools.map((p) => deps.queues.get(p)), webhooks]);
+  const endpoint = metricsEndpoint(registry, deps.config.METRICS_TOKEN);
+
+  const observe: RequestHandler = (req, res, next) => {
+    res.on('finish', () => finished(req, res, metrics));
+    next();
+  };
+  const serveMetrics: RequestHandler = (req, res, next) => {
+    if (req.method !== 'GET' || req.path !== '/metrics') return next();
+    endpoint(req.headers.authorization).then(
+      (a) => res.status(a.status).set({ 'Content-Type': a.type, ...a.headers }).send(a.body),
+      next,
+    );
+  };
+  return [requestContextMiddleware(deps.logger), observe, serveMetrics];
+}
+
+/** The route template (`/v1/jobs/{id}`) that matched, never the raw path: ids must not become label values. */
+export function routeTemplate(req: Request): string {
+  const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof path === 'string') return path.replace(/:(\w+)/g, '{$1}');
+  return req.path === '/metrics' ? '/metrics' : 'unmatched';
+}
+
+function finished(req: Request, res: Response, metrics: ApiMetrics): void {
+  const ctx = requestContext(res);
+  const route = routeTemplate(req);
+  const seconds = ctx ? Number(process.hrtime.bigint() - ctx.startedAt) / 1e9 : 0;
+  metrics.requestDone({ method: req.method, route, status: res.statusCode }, seconds);
+  if (req.method === 'POST' && route === '/v1/jobs' && res.statusCode === 202) {
+    // A 202 means the body validated, so `model` is a model this deployment serves.
+    const model: unknown = (req.body as { model?: unknown } | undefined)?.model;
+    if (typeof model === 'string') metrics.jobSubmitted(model);
+  }
+  if (!ctx) return;
+  const line = { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), tenant: ctx.tenant, jobId: ctx.jobId };
+  if (QUIET_PATHS.has(req.path)) ctx.log.debug(line, 'request');
+  else ctx.log.info(line, 'request');
+}

@@ -1,0 +1,83 @@
+import type { JobEvent, JobEventLog, JobStore } from '@inferq/store';
+import type { JobWatcher } from './job-watcher';
+import type { StreamWriter } from './stream-result';
+
+export interface RelayDeps {
+  watcher: JobWatcher;
+  events: JobEventLog;
+  store: JobStore;
+  /** Default HEARTBEAT_MS; tests shorten it. */
+  heartbeatMs?: number;
+}
+
+/** A comment line at least this often keeps proxies and clients from timing out an idle stream (ms). */
+export const HEARTBEAT_MS = 15_000;
+/** Events read per XRANGE: bounds what one client holds in memory while its socket is full. */
+const READ_BATCH = 64;
+/** A client that takes nothing for this long while its buffer is full is dropped (ms). */
+const STALL_MS = 60_000;
+
+/** One SSE message; `data` is JSON, but any newline still gets its own `data:` line. */
+export function sseFrame(event: string, id: string, data: string): string {
+  return `event: ${event}\nid: ${id}\ndata: ${data.replace(/\n/g, '\ndata: ')}\n\n`;
+}
+
+/**
+ * Relays a job's event stream from after `from` (from the start when
+ * undefined) to one SSE client, until `done`, the client leaving or the api
+ * closing. It reads only when woken by the watcher (one subscriber per process)
+ * and only while the client keeps up: with a full socket buffer it waits for
+ * 'drain' instead of reading on, so a slow client costs one batch of memory.
+ */
+export async function relayJobEvents(deps: RelayDeps, id: string, from: string | undefined, out: StreamWriter): Promise<void> {
+  // Subscribe before the first read: a change landing in between still wakes us.
+  const sub = deps.watcher.watch(id, { tokens: true });
+  let after = from;
+  let lastWrite = Date.now();
+  const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
+  try {
+    for (;;) {
+      if (out.signal.aborted) return;
+      const events = await deps.events.read(id, after, READ_BATCH);
+      for (const ev of events) {
+        after = ev.id;
+        if (ev.type === 'done') {
+          out.write(await doneFrame(deps.store, id, ev));
+          return;
+        }
+        lastWrite = Date.now();
+        if (!out.write(sseFrame(ev.type, ev.id, ev.data)) && !(await drainedWithin(out, STALL_MS))) {
+          out.destroy();
+          return;
+        }
+      }
+      if (events.length === READ_BATCH) continue;
+      if (out.signal.aborted || deps.watcher.closed) return;
+      await sub.next(heartbeatMs - (Date.now() - lastWrite), out.signal);
+      if (Date.now() - lastWrite >= heartbeatMs) {
+        out.write(': keep-alive\n\n');
+        lastWrite = Date.now();
+      }
+    }
+  } finally {
+    sub.stop();
+  }
+}
+
+/** `done` carries the whole record as it is now (terminal). */
+async function doneFrame(store: JobStore, id: string, ev: JobEvent): Promise<string> {
+  const job = await store.get(id);
+  return sseFrame('done', ev.id, JSON.stringify(job?.record ?? null));
+}
+
+async function drainedWithin(out: StreamWriter, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([out.drained().then(() => !out.signal.aborted), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

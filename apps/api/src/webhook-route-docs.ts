@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { RouteDoc } from './openapi/route-doc';
+
+export const RotatedSecret = z.object({ secret: z.string().startsWith('whsec_'), previous_valid_until: z.string() });
+export const RedeliveryAccepted = z.object({ id: z.string(), type: z.string(), webhook_id: z.string() });
+
+/** OpenAPI docs of the webhook routes beyond SPEC section 4's table. */
+export const WEBHOOK_ROUTE_DOCS = {
+  rotate: {
+    summary: 'Rotate your webhook signing secret',
+    description:
+      'Makes a new `whsec_` secret. For 24 h deliveries carry two signatures in `webhook-signature` ' +
+      '(new and old, space-separated), so receivers can switch over without missing a delivery.',
+    tags: ['webhooks'],
+    responses: { 200: { description: 'The new secret.', schema: RotatedSecret } },
+  },
+  redeliver: {
+    summary: "Send a finished job's webhook event again",
+    description:
+      'Queues the terminal event (`job.succeeded`, `job.failed` or `job.canceled`) for delivery again, with the ' +
+      'same `webhook-id`. 409 while the job is not finished, has no webhook or does not subscribe to the event.',
+    tags: ['webhooks'],
+    responses: { 202: { description: 'Queued for delivery.', schema: RedeliveryAccepted } },
+    errors: ['conflict'],
+  },
+} satisfies Record<string, RouteDoc>;

@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import { median, sleep, submitLoad, waitCompleted } from './load';
+import { perJob, redisSnapshot } from './redis-stats';
+import type { System, SystemName } from './systems';
+
+export interface E2eFigures {
+  jobsPerS: number;
+  commandsPerJob: number;
+  redisCpuUsPerJob: number;
+}
+
+/**
+ * Benchmarks 2 and 3: N jobs submitted at 50 connections, timed until the
+ * last is finished; Redis commands and CPU per job from INFO deltas over the
+ * same window (submit to readable result).
+ */
+export async function e2eBench(systems: System[], redis: Redis, jobs: number, rounds: number): Promise<Record<SystemName, E2eFigures>> {
+  const runs = new Map<SystemName, E2eFigures[]>();
+  for (let r = 0; r < rounds; r++) {
+    for (const sys of systems) {
+      await sleep(1000); // quiet Redis before the snapshot
+      const base = await sys.completed();
+      const before = await redisSnapshot(redis);
+      const t0 = Date.now();
+      await submitLoad(sys, { connections: 50, amount: jobs });
+      const done = await waitCompleted(sys, base + jobs);
+      const after = await redisSnapshot(redis);
+      const cost = perJob(before, after, jobs);
+      const fig = {
+        jobsPerS: Math.round((jobs * 1000) / (done - t0)),
+        commandsPerJob: Math.round(cost.commands * 10) / 10,
+        redisCpuUsPerJob: Math.round(cost.cpuUs),
+      };
+      runs.set(sys.name, [...(runs.get(sys.name) ?? []), fig]);
+    }
+  }
+  const out = {} as Record<SystemName, E2eFigures>;
+  for (const [name, list] of runs) {
+    out[name] = {
+      jobsPerS: median(list.map((x) => x.jobsPerS)),
+      commandsPerJob: median(list.map((x) => x.commandsPerJob)),
+      redisCpuUsPerJob: median(list.map((x) => x.redisCpuUsPerJob)),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,81 @@
+import type { BenchResults } from './results';
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const ratio = (a: number, b: number) => (b > 0 ? `${r1(a / b)}x` : 'n/a');
+
+/** The markdown table printed on stdout and kept in docs/BENCHMARKS.md. */
+export function markdown(r: BenchResults): string {
+  const e = r.enqueue;
+  const x = r.e2e;
+  const lines = [
+    `### inferq benchmarks (${r.mode}, ${r.machine}, ${r.date})`,
+    '',
+    '| benchmark | inferq | naive Express | node:http floor | inferq / naive | inferq / floor | target |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| enqueue req/s (50 conns) | ${e.inferq.rps} | ${e.naive.rps} | ${e.floor.rps} | ${ratio(e.inferq.rps, e.naive.rps)} | ${ratio(e.inferq.rps, e.floor.rps)} | >= 1.2x naive |`,
+    `| enqueue p50 / p99 ms | ${e.inferq.p50} / ${e.inferq.p99} | ${e.naive.p50} / ${e.naive.p99} | ${e.floor.p50} / ${e.floor.p99} | | | p99 <= 30 ms |`,
+    `| end-to-end jobs/s | ${x.inferq.jobsPerS} | ${x.naive.jobsPerS} | ${x.floor.jobsPerS} | ${ratio(x.inferq.jobsPerS, x.naive.jobsPerS)} | ${ratio(x.inferq.jobsPerS, x.floor.jobsPerS)} | >= 1.5x naive, >= 0.7x floor |`,
+    `| Redis commands / job | ${x.inferq.commandsPerJob} | ${x.naive.commandsPerJob} | ${x.floor.commandsPerJob} | ${ratio(x.inferq.commandsPerJob, x.naive.commandsPerJob)} | ${ratio(x.inferq.commandsPerJob, x.floor.commandsPerJob)} | <= 1.5x floor |`,
+    `| Redis CPU us / job | ${x.inferq.redisCpuUsPerJob} | ${x.naive.redisCpuUsPerJob} | ${x.floor.redisCpuUsPerJob} | ${ratio(x.inferq.redisCpuUsPerJob, x.naive.redisCpuUsPerJob)} | ${ratio(x.inferq.redisCpuUsPerJob, x.floor.redisCpuUsPerJob)} | <= 1.5x floor |`,
+    `| api RSS idle / under load MB | ${e.inferq.idleRssMb} / ${e.inferq.loadRssMb} | ${e.naive.idleRssMb} / ${e.naive.loadRssMb} | ${e.floor.idleRssMb} / ${e.floor.loadRssMb} | | | |`,
+    '',
+    '| latency at a steady 100 jobs/s | p50 ms | p99 ms | baseline (raw BullMQ add -> pick-up) p50 / p99 | target |',
+    '| --- | --- | --- | --- | --- |',
+    `| submit -> running | ${r.latency.submitToRunning.p50} | ${r.latency.submitToRunning.p99} | ${r.latency.bullmqPickup.p50} / ${r.latency.bullmqPickup.p99} | p50 <= 3 ms |`,
+    `| succeeded -> readable by GET (?wait) | ${r.latency.doneToReadable.p50} | ${r.latency.doneToReadable.p99} | | |`,
+    '',
+    '| concurrency (one worker) | jobs | latency ms | wall ms | ideal ms | wall / ideal | worker peak RSS MB | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| sim at fixed latency | ${r.concurrency.jobs} | ${r.concurrency.latencyMs} | ${r.concurrency.wallMs} | ${r.concurrency.idealMs} | ${r.concurrency.ratio}x | ${r.concurrency.workerPeakRssMb} | <= 1.05x, <= 250 MB |`,
+    '',
+  ];
+  if (r.streaming) {
+    lines.push(
+      '| streaming: time to first token | p50 ms | p99 ms | target |',
+      '| --- | --- | --- | --- |',
+      `| direct backend call (OpenAI SDK -> fake server) | ${r.streaming.direct.p50} | ${r.streaming.direct.p99} | |`,
+      `| submit -> first token event on /events | ${r.streaming.viaSse.p50} | ${r.streaming.viaSse.p99} | |`,
+      `| added by inferq (p50) | ${r.streaming.addedP50Ms} | | <= 5 ms |`,
+      '',
+    );
+  } else {
+    lines.push(`streaming: not measured (${r.streamingError ?? 'unknown reason'})`, '');
+  }
+  return lines.join('\n');
+}
+
+/** A small SVG line chart of enqueue throughput against in-flight requests. */
+export function curveSvg(points: BenchResults['curve']): string {
+  const W = 640;
+  const H = 360;
+  const pad = 50;
+  const conns = [...new Set(points.map((p) => p.connections))].sort((a, b) => a - b);
+  const maxRps = Math.max(1, ...points.map((p) => p.rps));
+  const xOf = (c: number) => pad + (conns.indexOf(c) / Math.max(1, conns.length - 1)) * (W - 2 * pad);
+  const yOf = (rps: number) => H - pad - (rps / maxRps) * (H - 2 * pad);
+  const colors: Record<string, string> = { inferq: '#d9480f', naive: '#1c7ed6', floor: '#2b8a3e' };
+  const series = Object.keys(colors).map((name) => {
+    const pts = points.filter((p) => p.system === name).map((p) => `${xOf(p.connections).toFixed(1)},${yOf(p.rps).toFixed(1)}`);
+    return `<polyline fill="none" stroke="${colors[name]}" stroke-width="2" points="${pts.join(' ')}"/>`;
+  });
+  const xLabels = conns.map((c) => `<text x="${xOf(c)}" y="${H - pad + 18}" font-size="11" text-anchor="middle">${c}</text>`);
+  const yLabels = [0, 0.5, 1].map(
+    (f) => `<text x="${pad - 6}" y="${yOf(maxRps * f) + 4}" font-size="11" text-anchor="end">${Math.round(maxRps * f)}</text>`,
+  );
+  const legend = Object.entries(colors).map(
+    ([name, c], i) => `<text x="${W - pad - 90}" y="${pad + i * 16}" font-size="12" fill="${c}">${name}</text>`,
+  );
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="20" font-size="14" text-anchor="middle">POST /v1/jobs throughput (req/s) vs in-flight requests</text>`,
+    `<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" stroke="#888"/>`,
+    `<line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" stroke="#888"/>`,
+    ...series,
+    ...xLabels,
+    ...yLabels,
+    ...legend,
+    `<text x="${W / 2}" y="${H - 10}" font-size="11" text-anchor="middle">connections (autocannon)</text>`,
+    '</svg>',
+  ].join('\n');
+}

@@ -1,0 +1,98 @@
+import { JobRequest, newJobId } from '@inferq/core';
+import type { Priority } from '@inferq/core';
+import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
+import { enqueueNewJob } from './enqueue';
+import { JobEventLog } from './job-events';
+import { JobStore } from './job-store';
+import { PoolQueues } from './pool-queues';
+import { createRedis } from './redis';
+
+const prefix = testPrefix('job-events');
+const redis = createRedis(testRedisUrl(), 'blocking');
+const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
+const events = new JobEventLog(redis, { prefix });
+const queues = new PoolQueues(redis, prefix);
+
+async function newJob(priority: Priority = 'normal', pool = 'default'): Promise<string> {
+  const id = newJobId();
+  const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'hi' }, priority });
+  await enqueueNewJob(store, queues, { id, tenant: 't1', pool, createdAt: Date.now(), request });
+  return id;
+}
+
+afterAll(async () => {
+  await queues.close();
+  await dropPrefix(prefix);
+  redis.disconnect();
+});
+
+describe('JobEventLog', () => {
+  it('opens every stream with queued and appends tokens only while this attempt runs', async () => {
+    const id = await newJob();
+    expect(await events.appendTokens(id, 1, 'early', null)).toBe(false);
+    await store.start(id, 1);
+    expect(await events.appendTokens(id, 1, 'Hello ', 42)).toBe(true);
+    expect(await events.appendTokens(id, 2, 'other attempt', null)).toBe(false);
+    expect(await events.appendTokens(id, 1, 'world', null)).toBe(true);
+    expect((await store.get(id))?.record.timings.ttft_ms).toBe(42);
+    await store.cancel(id, 't1');
+    expect(await events.appendTokens(id, 1, 'late', null)).toBe(false);
+
+    const all = await events.read(id, undefined, 100);
+    expect(all.map((e) => `${e.type}:${e.data}`)).toEqual([
+      'status:{"status":"queued"}',
+      'status:{"status":"running"}',
+      'token:{"text":"Hello "}',
+      'token:{"text":"world"}',
+      'status:{"status":"canceled"}',
+      'done:',
+    ]);
+    // Reads resume strictly after an entry id.
+    const rest = await events.read(id, all[2]!.id, 100);
+    expect(rest.map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
+    expect(await events.read(id, all[5]!.id, 100)).toEqual([]);
+  });
+
+  it('publishes the job id on the tokens channel with each batch', async () => {
+    const id = await newJob();
+    await store.start(id, 1);
+    const sub = createRedis(testRedisUrl(), 'blocking');
+    const got: string[] = [];
+    sub.on('message', (_c: string, m: string) => got.push(m));
+    await sub.subscribe(events.tokensChannel);
+    await events.appendTokens(id, 1, 'x', null);
+    await new Promise((r) => setTimeout(r, 200));
+    sub.disconnect();
+    expect(got).toEqual([id]);
+  });
+
+  it('serves identical concurrent reads with one XRANGE', async () => {
+    const id = await newJob();
+    const reads = Array.from({ length: 50 }, () => events.read(id, undefined, 10));
+    expect(new Set(reads).size).toBe(1);
+    expect((await reads[0])!.length).toBe(1);
+  });
+});
+
+describe('PoolQueues.position', () => {
+  it('ranks waiting jobs in the order workers take them: priority, then arrival', async () => {
+    const pool = 'rank';
+    const low = await newJob('low', pool);
+    const normal = await newJob('normal', pool);
+    const high = await newJob('high', pool);
+    const normal2 = await newJob('normal', pool);
+    expect(await queues.position(pool, high)).toEqual({ position: 1, ahead: 0 });
+    expect(await queues.position(pool, normal)).toEqual({ position: 2, ahead: 1 });
+    expect(await queues.position(pool, normal2)).toEqual({ position: 3, ahead: 2 });
+    expect(await queues.position(pool, low)).toEqual({ position: 4, ahead: 3 });
+    await queues.removeWaiting(pool, high);
+    expect(await queues.position(pool, low)).toEqual({ position: 3, ahead: 2 });
+    expect(await queues.position(pool, high)).toBeUndefined();
+  });
+
+  it('gives no position to a job waiting out a delay', async () => {
+    const id = newJobId();
+    await queues.get('delayed').add('infer', { id, tenant: 't1', model: 'sim/echo' }, { jobId: id, priority: 2, delay: 60_000 });
+    expect(await queues.position('delayed', id)).toBeUndefined();
+  });
+});

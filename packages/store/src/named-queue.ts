@@ -1,0 +1,34 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+/**
+ * A BullMQ queue by name (e.g. WEBHOOK_QUEUE) over a given connection, for
+ * processes that only read it (queue depth metrics) and have no BullMQ
+ * dependency of their own.
+ */
+export function openQueue(name: string, connection: Redis, prefix: string): Queue {
+  const q = new Queue(name, { connection, prefix });
+  q.on('error', () => undefined);
+  return q;
+}
+
+/**
+ * Closes a queue over a shared connection. BullMQ drops a queue's listeners
+ * on close, so a connection check still running then fails later with nobody
+ * listening and crashes the process: let it settle first (up to `waitMs`),
+ * and leave a queue that never got ready open, where its 'error' listener
+ * still absorbs that failure (it owns no connection of its own).
+ */
+export async function closeQueue(q: Queue, waitMs = 2000): Promise<void> {
+  const ac = new AbortController();
+  const ready = await Promise.race([
+    q.waitUntilReady().then(
+      () => true,
+      () => true,
+    ),
+    sleep(waitMs, false, { signal: ac.signal }).catch(() => false),
+  ]);
+  ac.abort();
+  if (ready) await q.close().catch(() => undefined);
+}

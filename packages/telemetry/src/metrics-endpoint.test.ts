@@ -1,0 +1,31 @@
+import { Counter } from 'prom-client';
+import { BoundedLabel, createMetricsRegistry, metricsEndpoint } from './index';
+
+describe('metricsEndpoint', () => {
+  const registry = createMetricsRegistry();
+  new Counter({ name: 'inferq_test_total', help: 'a test counter', registers: [registry] }).inc(3);
+
+  it('is open without a METRICS_TOKEN, with default process metrics under the inferq_ prefix', async () => {
+    const a = await metricsEndpoint(registry, undefined)(undefined);
+    expect(a.status).toBe(200);
+    expect(a.type).toContain('text/plain');
+    expect(a.body).toContain('inferq_test_total 3');
+    expect(a.body).toContain('inferq_process_cpu_user_seconds_total');
+  });
+
+  it('needs the bearer token when METRICS_TOKEN is set', async () => {
+    const endpoint = metricsEndpoint(registry, 'the-token');
+    for (const header of [undefined, 'Bearer wrong', 'Basic dGhlLXRva2Vu', 'the-token']) {
+      const a = await endpoint(header);
+      expect(a.status).toBe(401);
+      expect(JSON.parse(a.body)).toMatchObject({ error: { code: 'unauthorized' } });
+      expect(a.body).not.toContain('inferq_test_total');
+    }
+    expect((await endpoint('Bearer the-token')).status).toBe(200);
+  });
+});
+
+it('caps the distinct values of a label', () => {
+  const label = new BoundedLabel(2);
+  expect(['a', 'b', 'c', 'a', 'd'].map((v) => label.value(v))).toEqual(['a', 'b', 'other', 'a', 'other']);
+});

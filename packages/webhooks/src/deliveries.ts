@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import type { Delivery } from '@inferq/core';
+import { redisKeys } from '@inferq/core';
+
+/** Attempts kept on a record; older ones drop off first. */
+export const MAX_DELIVERIES_KEPT = 100;
+
+/**
+ * append delivery: adds one attempt to the job record's `deliveries` field (a
+ * JSON array), trimmed to the newest ARGV[2] entries. A record that expired
+ * stays gone: writing to it would resurrect a hash with no TTL.
+ * KEYS[1] job hash
+ * ARGV[1] the attempt (JSON object), ARGV[2] entries kept at most
+ * Returns the number of entries now kept, or 0 when there is no record.
+ */
+const APPEND_DELIVERY_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local raw = redis.call('HGET', KEYS[1], 'deliveries')
+local list = {}
+if raw then list = cjson.decode(raw) end
+table.insert(list, cjson.decode(ARGV[1]))
+local keep = tonumber(ARGV[2])
+while #list > keep do table.remove(list, 1) end
+redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
+return #list
+`;
+
+type Scripted = Redis & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
+
+/** Appends one delivery attempt to a job's record; false when the record is gone. */
+export async function appendDelivery(redis: Redis, prefix: string, jobId: string, delivery: Delivery): Promise<boolean> {
+  if (!('iqAppendDelivery' in redis)) redis.defineCommand('iqAppendDelivery', { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA });
+  const kept = await (redis as Scripted).iqAppendDelivery(
+    redisKeys(prefix).job(jobId), JSON.stringify(delivery), String(MAX_DELIVERIES_KEPT),
+  );
+  return kept > 0;
+}
