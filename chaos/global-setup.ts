@@ -1,8 +1,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@inferq/testkit';
+import { createServer } from 'node:net';
 import { startRedisServer } from './support/chaos-redis';
+
+/** A free port on 127.0.0.1 (jest resolves global setup without the @inferq/* mapping, so no testkit here). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
+    });
+  });
+}
 
 /**
  * Starts the chaos suite's own durable redis-server on a free port and hands

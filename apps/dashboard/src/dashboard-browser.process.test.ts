@@ -5,15 +5,13 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { JobRequest, newJobId } from '@inferq/core';
 import { createRedis, enqueueNewJob, JobStore, PoolQueues } from '@inferq/store';
-import { appPid, dropPrefix, freePort, spawnApp, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import { appPid, CHROMIUM_ARGS, CHROMIUM_PATH, dropPrefix, freePort, requireChromium, spawnApp, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { loadWorkerConfig, startWorker } from '@inferq/worker';
 import type { RunningWorker } from '@inferq/worker';
 
 // The dashboard as a person uses it: the real `npm run start:dashboard`, a real
 // worker that finished a job, and headless Chromium logging in over HTTP Basic.
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 const ARTIFACTS = resolve(__dirname, '../../../test-artifacts');
 const TOKEN = 'browser_admin_token_0123456789';
 const prefix = testPrefix('dashui');
@@ -30,12 +28,11 @@ let jobId: string;
 function launch(options: { httpCredentials?: { username: string; password: string } } = {}): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'inferq-chromium-'));
   dirs.push(dir);
-  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1400, height: 900 }, ...options });
+  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 }, ...options });
 }
 
 beforeAll(async () => {
-  // Fail, not skip: CI installs Chromium (.ci/run); a missing browser is a broken setup.
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+  requireChromium();
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;

@@ -47,3 +47,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined>): Worke
   }
   return { ...parsed, catalog, secrets };
 }
+
+/** For main.ts: the worker's configuration from the process environment. */
+export function workerConfigFromProcessEnv(): WorkerConfig {
+  return loadWorkerConfig(process.env);
+}

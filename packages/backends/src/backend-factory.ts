@@ -33,7 +33,7 @@ const PLACEHOLDER_KEY = 'missing-api-key';
 /**
  * Builds the backend for a resolved model, one SDK client per (kind, base URL,
  * key). Every value is passed explicitly so the SDKs never fall back to
- * process.env; retries are off because inferq retries through its queue.
+ * the environment; retries are off because inferq retries through its queue.
  */
 export function createBackendFactory(cfg: BackendsConfig): (model: ResolvedModel) => Backend {
   const cache = new Map<string, Backend>();

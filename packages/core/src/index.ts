@@ -17,3 +17,5 @@ export * from './canonical-json';
 export * from './error-body.schema';
 export * from './worker-heartbeat.schema';
 export * from './webhook-payload.schema';
+export { runMain } from './run-main';
+export type { Closable } from './run-main';

@@ -56,7 +56,7 @@ it('answers 503 while Redis is down and 200 again once it is back', async () => 
   );
   await Promise.all(apps.map((a, i) => a.waitForOutput([/api listening/, /worker started/, /dashboard listening/][i] as RegExp, 30_000)));
   // Every process checked the durability settings at start (this Redis runs without AOF).
-  for (const a of apps) expect(a.output()).toContain('appendonly is off');
+  for (const a of apps) await a.waitForOutput(/appendonly is off/, 10_000);
 
   const urls = [`http://127.0.0.1:${apiPort}`, `http://127.0.0.1:${workerPort}`, `http://127.0.0.1:${dashPort}`];
   const all = async (status: number) => ((await Promise.all(urls.map(readyStatus))).every((s) => s === status) ? true : undefined);

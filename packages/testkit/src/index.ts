@@ -14,3 +14,5 @@ export { openSse } from './sse-client';
 export type { SseStream, TimedSseMessage } from './sse-client';
 export { promValue } from './prom-text';
 export { appPid } from './app-pid';
+export { testEnv } from './test-env';
+export { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from './browser';

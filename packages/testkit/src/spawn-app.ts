@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { testEnv } from './test-env';
 
 const ROOT = resolve(__dirname, '../../..');
 
@@ -23,7 +24,7 @@ export interface SpawnedApp {
 export function spawnApp(script: string, env: Record<string, string>): SpawnedApp {
   const child = spawn('npm', ['run', '--silent', script], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...testEnv(), ...env },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,9 +1,10 @@
+import { testEnv } from './test-env';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 /** The Redis every test talks to; jest's global setup has found or started it. */
 export function testRedisUrl(): string {
-  return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  return testEnv().REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
 
 /** A key prefix of one's own, so test files run in parallel without touching each other. */

@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, requireChromium } from '@inferq/testkit';
 import { KEY_ACME, startTestApi } from '../test/harness';
 import type { TestApi } from '../test/harness';
 import type { OpenApiDocument } from './build-openapi';
@@ -36,28 +35,14 @@ describe('GET /docs', () => {
   });
 });
 
-/** A Chromium on this machine (playwright-core brings no browser of its own). */
-function findChromium(): string | undefined {
-  const dirs = (process.env.PATH ?? '').split(':');
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    const hit = dirs.map((d) => join(d, name)).find((p) => existsSync(p));
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-const browserPath = findChromium();
-// Without a Chromium the page is still checked above; this says so instead of passing silently.
-const inBrowser = browserPath ? it : it.skip;
-
-inBrowser(
+it(
   'renders every operation in a real browser and runs a call with Try it out',
   async () => {
     const doc = (await t.http.get('/openapi.json')).body as OpenApiDocument;
     const operations = Object.values(doc.paths).flatMap((p) => Object.keys(p)).length;
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox'] });
+      browser = await chromium.launch({ executablePath: requireChromium(), args: CHROMIUM_ARGS });
       const page = await browser.newPage();
       const foreign: string[] = [];
       page.on('request', (r) => {

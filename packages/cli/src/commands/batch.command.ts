@@ -31,8 +31,8 @@ export async function batchCommand(client: InferqClient, args: string[], io: Io)
 
   const items = readBatchInput(positionals[0] as string, v.model);
   const state = new BatchState(v.out);
-  const todo = items.filter((i) => !state.done.has(i.line));
-  const progress = new Progress(io, items.length, items.length - todo.length);
+  const pending = items.filter((i) => !state.done.has(i.line));
+  const progress = new Progress(io, items.length, items.length - pending.length);
   let fatal: unknown;
   let next = 0;
 
@@ -45,8 +45,8 @@ export async function batchCommand(client: InferqClient, args: string[], io: Io)
     else progress.failed++;
   };
   const worker = async (): Promise<void> => {
-    while (next < todo.length && !io.signal.aborted && fatal === undefined) {
-      const item = todo[next++] as BatchItem;
+    while (next < pending.length && !io.signal.aborted && fatal === undefined) {
+      const item = pending[next++] as BatchItem;
       progress.inFlight++;
       progress.update();
       await runOne(item).catch((err: unknown) => {
@@ -56,7 +56,7 @@ export async function batchCommand(client: InferqClient, args: string[], io: Io)
       progress.update();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, todo.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, pending.length)) }, worker));
   progress.end();
 
   if (io.signal.aborted || fatal !== undefined) {

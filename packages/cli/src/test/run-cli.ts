@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { testEnv } from '@inferq/testkit';
 
 /** The built bin, run the way a user runs it (`tsc -b` first). */
 const MAIN = resolve(__dirname, '../../dist/main.js');
@@ -17,7 +18,7 @@ export interface CliRun {
 export function spawnCli(args: string[], env: Record<string, string>, input?: string): CliRun {
   const started = Date.now();
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: testEnv().PATH ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
