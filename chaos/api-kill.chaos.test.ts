@@ -21,10 +21,17 @@ it('every submission answered 202 is a job that finishes, though the api was SIG
   const kills: number[] = [];
   let stop = false;
 
-  const loading = submitLoad(() => api.url, c.apiKey, 3000, 16, (i) => ({
-    model: 'sim/echo',
-    input: { prompt: promptFor('ak', i) },
-  }), () => stop);
+  const loading = submitLoad(
+    () => api.url,
+    c.apiKey,
+    3000,
+    16,
+    (i) => ({
+      model: 'sim/echo',
+      input: { prompt: promptFor('ak', i) },
+    }),
+    () => stop,
+  );
   for (let k = 0; k < KILLS; k++) {
     await sleep(1500);
     await c.kill(api.app);
@@ -53,7 +60,13 @@ it('every submission answered 202 is a job that finishes, though the api was SIG
     lost: audit.lost.length,
     duplicated: audit.duplicated.length,
     maxRecoveryS: Math.max(...recoveries),
-    extra: { kills: kills.length, not_acknowledged: countsOf(load.refused), reaped_records: reaped, stuck_records: stuck.length, wrong_output: wrong.length },
+    extra: {
+      kills: kills.length,
+      not_acknowledged: countsOf(load.refused),
+      reaped_records: reaped,
+      stuck_records: stuck.length,
+      wrong_output: wrong.length,
+    },
   });
 
   expect(ids.length).toBeGreaterThan(100);

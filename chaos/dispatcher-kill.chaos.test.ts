@@ -53,11 +53,19 @@ it('delivers every event, validly signed, through dispatcher SIGKILLs and a rece
     dispatcher = await c.startDispatcher(DISPATCHER);
   };
 
-  const loading = submitLoad(() => api.url, c.apiKey, JOBS, 4, (i) => ({
-    model: 'sim/echo',
-    input: { prompt: promptFor('dk', i) },
-    webhook: { url: `http://127.0.0.1:${gate.port}/hook` },
-  }), undefined, 150); // ~7 s of submissions: events keep coming through the kills and the outage
+  const loading = submitLoad(
+    () => api.url,
+    c.apiKey,
+    JOBS,
+    4,
+    (i) => ({
+      model: 'sim/echo',
+      input: { prompt: promptFor('dk', i) },
+      webhook: { url: `http://127.0.0.1:${gate.port}/hook` },
+    }),
+    undefined,
+    150,
+  ); // ~7 s of submissions: events keep coming through the kills and the outage
   await sleep(1000);
   await restart();
   await gate.close();
@@ -77,7 +85,8 @@ it('delivers every event, validly signed, through dispatcher SIGKILLs and a rece
     for (const w of receiver.received) {
       const p = verified(secret, w);
       const id = p?.data?.id;
-      if (id && p.type === 'job.succeeded' && w.headers['webhook-id'] === `${id}.succeeded` && !firstValid.has(id)) firstValid.set(id, w.at);
+      if (id && p.type === 'job.succeeded' && w.headers['webhook-id'] === `${id}.succeeded` && !firstValid.has(id))
+        firstValid.set(id, w.at);
     }
     return ids.filter((id) => firstValid.has(id)).length;
   };

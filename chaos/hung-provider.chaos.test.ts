@@ -23,18 +23,36 @@ afterAll(async () => {
 
 it('timeout_s ends hung calls, aborts them upstream, fails them as configured and frees the slots', async () => {
   const api = await c.startApi();
-  await c.startWorker({ WORKER_CONCURRENCY: String(SLOTS), OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fake', SIM_TTFT_MS: '10', SIM_TOKEN_MS: '0' });
+  await c.startWorker({
+    WORKER_CONCURRENCY: String(SLOTS),
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-fake',
+    SIM_TTFT_MS: '10',
+    SIM_TOKEN_MS: '0',
+  });
 
-  const hung = await submitLoad(() => api.url, c.apiKey, SLOTS * 2, 4, (i) => ({
-    model: 'openai/gpt-4o-mini',
-    input: { prompt: promptFor('hang', i) },
-    timeout_s: TIMEOUT_S,
-    max_attempts: 3, // timeout is not retryable: one attempt each all the same
-  }));
-  const after = await submitLoad(() => api.url, c.apiKey, SLOTS * 2, 4, (i) => ({
-    model: 'sim/echo',
-    input: { prompt: promptFor('after-hang', i) },
-  }));
+  const hung = await submitLoad(
+    () => api.url,
+    c.apiKey,
+    SLOTS * 2,
+    4,
+    (i) => ({
+      model: 'openai/gpt-4o-mini',
+      input: { prompt: promptFor('hang', i) },
+      timeout_s: TIMEOUT_S,
+      max_attempts: 3, // timeout is not retryable: one attempt each all the same
+    }),
+  );
+  const after = await submitLoad(
+    () => api.url,
+    c.apiKey,
+    SLOTS * 2,
+    4,
+    (i) => ({
+      model: 'sim/echo',
+      input: { prompt: promptFor('after-hang', i) },
+    }),
+  );
 
   const hungIds = [...hung.acknowledged.keys()];
   const afterIds = [...after.acknowledged.keys()];

@@ -16,11 +16,17 @@ it('a job longer than lockDuration runs once, on one worker, though another one 
   const worker = { WORKER_CONCURRENCY: '4', SIM_TTFT_MS: String(RUN_MS), SIM_TOKEN_MS: '0' };
   const api = await c.startApi();
   await Promise.all([c.startWorker(worker), c.startWorker(worker)]);
-  const load = await submitLoad(() => api.url, c.apiKey, 4, 4, (i) => ({
-    model: 'sim/echo',
-    input: { prompt: promptFor('long', i, 3) },
-    max_attempts: 3,
-  }));
+  const load = await submitLoad(
+    () => api.url,
+    c.apiKey,
+    4,
+    4,
+    (i) => ({
+      model: 'sim/echo',
+      input: { prompt: promptFor('long', i, 3) },
+      max_attempts: 3,
+    }),
+  );
   const ids = [...load.acknowledged.keys()];
   const audit = await auditJobs(c, ids, 60_000);
   // BullMQ's own count of how often each job was started and found stalled.

@@ -28,15 +28,26 @@ function jobOf(r: RecordedRequest): string {
 }
 
 it('jobs back off through a 429 and 5xx storm, never sooner than Retry-After, within max_attempts, and succeed', async () => {
-  const worker = { WORKER_CONCURRENCY: '16', WORKER_RETRY_BASE_MS: '200', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fake' };
+  const worker = {
+    WORKER_CONCURRENCY: '16',
+    WORKER_RETRY_BASE_MS: '200',
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-fake',
+  };
   const api = await c.startApi();
   await Promise.all([c.startWorker(worker), c.startWorker(worker)]);
 
-  const load = await submitLoad(() => api.url, c.apiKey, JOBS, 8, (i) => ({
-    model: 'openai/gpt-4o-mini',
-    input: { prompt: promptFor('ps', i) },
-    max_attempts: MAX_ATTEMPTS,
-  }));
+  const load = await submitLoad(
+    () => api.url,
+    c.apiKey,
+    JOBS,
+    8,
+    (i) => ({
+      model: 'openai/gpt-4o-mini',
+      input: { prompt: promptFor('ps', i) },
+      max_attempts: MAX_ATTEMPTS,
+    }),
+  );
   await sleep(3000);
   const end429 = Date.now();
   fake.setDefault({ kind: 'status', status: 503 });

@@ -103,7 +103,8 @@ it('finishes queued, running and delayed jobs across a Redis crash; api answers 
       api_recovery_s: apiRecoveryS.toFixed(1),
       worker_recovery_s: workerRecoveryS.toFixed(1),
       // Running jobs whose lock expired during the outage run again; the guard keeps one outcome.
-      rerun_jobs: [...before.acknowledged.keys()].filter((id) => (audit.jobs.get(id)?.record?.attempts ?? 0) > 1).length,
+      rerun_jobs: [...before.acknowledged.keys()].filter((id) => (audit.jobs.get(id)?.record?.attempts ?? 0) > 1)
+        .length,
       wrong_output: wrong.length,
     },
   });

@@ -33,10 +33,22 @@ afterAll(async () => {
 
 it('stalled SSE clients cost the api bounded memory, and a reading client still gets its whole stream', async () => {
   const api = await c.startApi();
-  await c.startWorker({ WORKER_CONCURRENCY: '4', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-fake', SIM_TTFT_MS: '3000', SIM_TOKEN_MS: '5' });
+  await c.startWorker({
+    WORKER_CONCURRENCY: '4',
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'sk-fake',
+    SIM_TTFT_MS: '3000',
+    SIM_TOKEN_MS: '5',
+  });
   const pid = appPid(api.app);
   const port = Number(new URL(api.url).port);
-  const load = await submitLoad(() => api.url, c.apiKey, JOBS, JOBS, (i) => ({ model: 'openai/gpt-4o-mini', input: { prompt: `long answer ${i}` } }));
+  const load = await submitLoad(
+    () => api.url,
+    c.apiKey,
+    JOBS,
+    JOBS,
+    (i) => ({ model: 'openai/gpt-4o-mini', input: { prompt: `long answer ${i}` } }),
+  );
   // A small job read by a healthy client at the same time: the stalled ones must not hold it up.
   const small = await submitJob(api.url, c.apiKey, { model: 'sim/echo', input: { prompt: SMALL } });
   if (!small.ok) throw new Error(`small job refused: ${small.status}`);
@@ -44,7 +56,8 @@ it('stalled SSE clients cost the api bounded memory, and a reading client still 
   await sleep(500);
   const rssBefore = rssMb(pid);
   for (const id of ids) {
-    for (let k = 0; k < CLIENTS_PER_JOB; k++) sockets.push(await neverReadingClient(port, `/v1/jobs/${id}/events`, c.apiKey));
+    for (let k = 0; k < CLIENTS_PER_JOB; k++)
+      sockets.push(await neverReadingClient(port, `/v1/jobs/${id}/events`, c.apiKey));
   }
   const readerStart = Date.now();
   const reader = await openSse(`${api.url}/v1/jobs/${small.id}/events`, { authorization: `Bearer ${c.apiKey}` });
@@ -57,11 +70,16 @@ it('stalled SSE clients cost the api bounded memory, and a reading client still 
     rssPeak = Math.max(rssPeak, rssMb(pid));
     await sleep(250);
   }
-  const streamMb = (await c.redis.xrange(c.store.keys.jobEvents(ids[0]), '-', '+'))
-    .reduce((n, [, f]) => n + f.join('').length, 0) / 1024 / 1024;
+  const streamMb =
+    (await c.redis.xrange(c.store.keys.jobEvents(ids[0]), '-', '+')).reduce((n, [, f]) => n + f.join('').length, 0) /
+    1024 /
+    1024;
   const offeredMb = streamMb * JOBS * CLIENTS_PER_JOB;
   const kernelMb = kernelQueuedMb(port);
-  const health = await fetch(`${api.url}/healthz`).then((r) => r.status, () => 0);
+  const health = await fetch(`${api.url}/healthz`).then(
+    (r) => r.status,
+    () => 0,
+  );
   reportFigures('slow-sse', {
     submitted: load.submitted + 1,
     acknowledged: ids.length + 1,
@@ -82,7 +100,12 @@ it('stalled SSE clients cost the api bounded memory, and a reading client still 
   expect(audit.duplicated).toEqual([]);
   expect(health).toBe(200);
   expect(reader.messages.at(-1)?.event).toBe('done');
-  expect(reader.messages.filter((m) => m.event === 'token').map((m) => (JSON.parse(m.data) as { text: string }).text).join('')).toBe(SMALL);
+  expect(
+    reader.messages
+      .filter((m) => m.event === 'token')
+      .map((m) => (JSON.parse(m.data) as { text: string }).text)
+      .join(''),
+  ).toBe(SMALL);
   // The stalled clients left far more untaken than the kernel holds (else this proves nothing)...
   expect(offeredMb - kernelMb).toBeGreaterThan(100);
   // ...and the api did not take it on: about one read batch per client, plus noise.

@@ -27,11 +27,17 @@ it('every acknowledged job succeeds once, with its own output, through repeated 
       workers[k % 2] = await c.startWorker(WORKER);
     }
   })();
-  const load = await submitLoad(() => api.url, c.apiKey, JOBS, 16, (i) => ({
-    model: 'sim/echo',
-    input: { prompt: promptFor('wk', i, 10) },
-    max_attempts: 10,
-  }));
+  const load = await submitLoad(
+    () => api.url,
+    c.apiKey,
+    JOBS,
+    16,
+    (i) => ({
+      model: 'sim/echo',
+      input: { prompt: promptFor('wk', i, 10) },
+      max_attempts: 10,
+    }),
+  );
   await killer;
 
   const ids = [...load.acknowledged.keys()];
@@ -51,7 +57,12 @@ it('every acknowledged job succeeds once, with its own output, through repeated 
     lost: audit.lost.length,
     duplicated: audit.duplicated.length,
     maxRecoveryS: Math.max(0, ...recoveries),
-    extra: { refused: countsOf(load.refused), kills: kills.length, retried_jobs: retried.length, wrong_output: wrong.length },
+    extra: {
+      refused: countsOf(load.refused),
+      kills: kills.length,
+      retried_jobs: retried.length,
+      wrong_output: wrong.length,
+    },
   });
 
   expect(ids.length).toBe(JOBS);

@@ -43,13 +43,30 @@ export function pingRedis(port: number, timeoutMs = 500): Promise<boolean> {
 /** Starts (or restarts, on the same AOF) the server and waits until it answers PING. */
 export async function startRedisServer(r: ChaosRedis): Promise<void> {
   const args = [
-    '--port', String(r.port), '--bind', '127.0.0.1', '--dir', r.dir,
-    '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
-    '--maxmemory-policy', 'noeviction', '--daemonize', 'yes',
-    '--pidfile', join(r.dir, 'redis.pid'), '--logfile', join(r.dir, 'redis.log'),
+    '--port',
+    String(r.port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    r.dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    join(r.dir, 'redis.pid'),
+    '--logfile',
+    join(r.dir, 'redis.log'),
   ];
   const res = spawnSync('redis-server', args, { stdio: 'ignore' });
-  if (res.status !== 0) throw new Error(`redis-server failed to start (exit ${String(res.status)}); see ${r.dir}/redis.log`);
+  if (res.status !== 0)
+    throw new Error(`redis-server failed to start (exit ${String(res.status)}); see ${r.dir}/redis.log`);
   for (let i = 0; i < 200; i++) {
     if (await pingRedis(r.port)) return;
     await new Promise((res2) => setTimeout(res2, 50));

@@ -3,7 +3,12 @@ import type { JobRequestInput } from '@inferq/core';
 /** One POST /v1/jobs: the id when the api answered 202, else the status (0 = no answer at all). */
 export type SubmitResult = { ok: true; id: string } | { ok: false; status: number };
 
-export async function submitJob(apiUrl: string, key: string, body: JobRequestInput, timeoutMs = 10_000): Promise<SubmitResult> {
+export async function submitJob(
+  apiUrl: string,
+  key: string,
+  body: JobRequestInput,
+  timeoutMs = 10_000,
+): Promise<SubmitResult> {
   try {
     const res = await fetch(`${apiUrl}/v1/jobs`, {
       method: 'POST',

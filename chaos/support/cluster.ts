@@ -95,7 +95,10 @@ export class ChaosCluster {
 }
 
 /** BullMQ's view of a pool queue: how many jobs wait, run and sit in the delayed set. */
-export async function poolCounts(c: ChaosCluster, pool = 'default'): Promise<{ waiting: number; active: number; delayed: number }> {
+export async function poolCounts(
+  c: ChaosCluster,
+  pool = 'default',
+): Promise<{ waiting: number; active: number; delayed: number }> {
   const q = `${c.prefix}:${poolQueueName(pool)}`;
   const [wait, prioritized, active, delayed] = await Promise.all([
     c.redis.llen(`${q}:wait`),

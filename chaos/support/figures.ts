@@ -17,7 +17,9 @@ export interface Figures {
  * summary the reporter prints at the end of the run.
  */
 export function reportFigures(name: string, f: Figures): string {
-  const extra = Object.entries(f.extra ?? {}).map(([k, v]) => ` ${k}=${v}`).join('');
+  const extra = Object.entries(f.extra ?? {})
+    .map(([k, v]) => ` ${k}=${v}`)
+    .join('');
   const line =
     `chaos ${name}: submitted=${f.submitted} acknowledged=${f.acknowledged} terminal=${f.terminal}` +
     ` lost=${f.lost} duplicated=${f.duplicated} max_recovery_s=${f.maxRecoveryS.toFixed(1)}${extra}`;

@@ -10,7 +10,9 @@ import type { Socket } from 'node:net';
 export function neverReadingClient(port: number, path: string, key: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = connect({ host: '127.0.0.1', port }, () => {
-      s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`);
+      s.write(
+        `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${key}\r\nAccept: text/event-stream\r\n\r\n`,
+      );
       s.pause();
       resolve(s);
     });
@@ -26,7 +28,9 @@ export function rssMb(pid: number): number {
 
 /** Bytes sitting in kernel socket queues on the connections to `port` (both ends), in MB. */
 export function kernelQueuedMb(port: number): number {
-  const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${port} or dport = :${port} )`], { encoding: 'utf8' });
+  const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${port} or dport = :${port} )`], {
+    encoding: 'utf8',
+  });
   let bytes = 0;
   for (const line of out.split('\n')) {
     const [recvQ, sendQ] = line.trim().split(/\s+/);

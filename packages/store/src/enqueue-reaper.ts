@@ -60,8 +60,14 @@ export class EnqueueReaper {
       const [tenant, pool] = await this.redis.hmget(this.keys.job(id), 'tenant', 'pool');
       const k = this.keys;
       reaped += await this.redis.iqReap(
-        k.pendingEnqueue(), k.job(id), k.jobEvents(id), `${this.prefix}:${poolQueueName(pool ?? 'default')}:${id}`,
-        k.tenantJobs(tenant ?? ''), k.tenantActive(tenant ?? ''), id, String(cutoff),
+        k.pendingEnqueue(),
+        k.job(id),
+        k.jobEvents(id),
+        `${this.prefix}:${poolQueueName(pool ?? 'default')}:${id}`,
+        k.tenantJobs(tenant ?? ''),
+        k.tenantActive(tenant ?? ''),
+        id,
+        String(cutoff),
       );
     }
     return reaped;
@@ -70,7 +76,10 @@ export class EnqueueReaper {
   /** Sweeps every `intervalMs` until stop(); errors (Redis down) just wait for the next round. */
   start(intervalMs = REAP_INTERVAL_MS, onReaped: (n: number) => void = () => undefined): void {
     const tick = (): void => {
-      this.sweep().then((n) => n > 0 && onReaped(n), () => undefined);
+      this.sweep().then(
+        (n) => n > 0 && onReaped(n),
+        () => undefined,
+      );
     };
     this.timer = setInterval(tick, intervalMs);
     this.timer.unref();
