@@ -104,7 +104,8 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
+// A CLI run: exit once the report is written, whatever keep-alive sockets the SDKs hold.
+main().then(() => process.exit(0), (err: unknown) => {
   process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import type { Logger, ModelCatalog } from '@inferq/core';
-import type { createRedis, JobStore, PoolQueues } from '@inferq/store';
+import type { createRedis, Enqueuer, JobStore, PoolQueues } from '@inferq/store';
 import type { Authenticator } from './auth';
 import type { ApiConfig } from './env';
 import type { JobWatcher } from './job-watcher';
@@ -14,6 +14,8 @@ export interface ApiDeps {
   redis: RedisClient;
   store: JobStore;
   queues: PoolQueues;
+  /** Coalesces concurrent submissions into one transaction (record + queue entry each). */
+  enqueuer: Enqueuer;
   watcher: JobWatcher;
   catalog: ModelCatalog;
   /** Tenant keys: API_KEYS in memory, then the Redis key store (tenancy.authenticator). */

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, createLogger, ModelCatalog, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { createRedis, durabilityWarnings, EnqueueReaper, JobStore, PoolQueues } from '@inferq/store';
+import { Enqueuer, JobStore, PoolQueues, createRedis, durabilityWarnings } from '@inferq/store';
 import { createApiApp } from './app';
 import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
@@ -55,6 +55,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     redis,
     store,
     queues,
+    enqueuer: new Enqueuer(store, queues),
     watcher,
     catalog,
     authenticator: tenancy.authenticator,
@@ -74,14 +75,11 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   logger.info({ url }, 'api listening');
 
   // Records an api (this one or another) died before enqueueing must not stay queued forever.
-  const reaper = new EnqueueReaper(redis, config.QUEUE_PREFIX);
-  reaper.start(undefined, (n) => logger.warn({ reaped: n }, 'removed records whose enqueue never completed'));
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      reaper.stop();
       watcher.close(); // long-polls answer now with the current record
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);

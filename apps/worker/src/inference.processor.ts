@@ -53,7 +53,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     const run = await runAttempt(deps, { id, attempt, log }, model, started.request);
     deps.metrics?.attemptRan(model.id, model.pool, { ms: Date.now() - ranAt, ttftMs: run.ttftMs, usage: run.ok ? run.usage : undefined });
     if (run.ok) {
-      const done = await deps.store.succeed(id, tenant, { output: run.output, usage: run.usage, ttftMs: run.ttftMs });
+      const done = await deps.store.succeed(id, tenant, { output: run.output, usage: run.usage, ttftMs: run.ttftMs, tailTokens: run.tail });
       if (done.kind === 'written') deps.metrics?.jobFinished(model.id, 'succeeded');
       if (done.kind === 'written' && deps.responseCache && isCacheable(started.request)) {
         // A lost cache write only costs a future miss; the job has succeeded either way.
@@ -84,7 +84,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
 }
 
 type AttemptResult =
-  | { ok: true; output: { text: string; finish_reason: FinishReason }; usage: Usage; ttftMs: number | null }
+  | { ok: true; output: { text: string; finish_reason: FinishReason }; usage: Usage; ttftMs: number | null; tail: string }
   | { ok: false; err: unknown; ttftMs: number | null };
 
 interface Attempt {
@@ -118,7 +118,9 @@ async function runAttempt(deps: ProcessorDeps, a: Attempt, model: ResolvedModel,
     );
     // A cancel that lands as the call returns still wins: the record is already canceled.
     if (ac.signal.aborted) return { ok: false, err: ac.signal.reason, ttftMs };
-    return { ok: true, output: { text: result.text, finish_reason: result.finishReason }, usage: result.usage, ttftMs };
+    // The tokens not yet written ride along with the terminal write, before its status and `done`.
+    const tail = await sink.settle();
+    return { ok: true, output: { text: result.text, finish_reason: result.finishReason }, usage: result.usage, ttftMs, tail };
   } catch (err) {
     return { ok: false, err: ac.signal.aborted ? ac.signal.reason : err, ttftMs };
   } finally {

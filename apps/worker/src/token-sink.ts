@@ -29,6 +29,8 @@ export class TokenSink {
   private buffered = '';
   private first = true;
   private gone = false;
+  /** Set by settle(): the buffer is kept for the terminal write, not written here. */
+  private settling = false;
   private timer: NodeJS.Timeout | undefined;
   private inflight: Promise<void> | undefined;
 
@@ -47,6 +49,21 @@ export class TokenSink {
     else this.timer ??= setTimeout(() => this.flush(), this.batching.windowMs);
   }
 
+  /**
+   * Waits for the write in flight and hands back what is still buffered,
+   * unwritten, for the terminal write to carry (one round trip instead of two).
+   */
+  async settle(): Promise<string> {
+    this.settling = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.inflight) await this.inflight;
+    const rest = this.gone ? '' : this.buffered;
+    this.buffered = '';
+    this.gone = true;
+    return rest;
+  }
+
   /** Writes whatever is buffered and waits until every write is done; call before the terminal write. */
   async close(): Promise<void> {
     for (;;) {
@@ -60,7 +77,7 @@ export class TokenSink {
     clearTimeout(this.timer);
     this.timer = undefined;
     // The write in flight picks the buffer up when it finishes.
-    if (this.inflight || this.buffered === '' || this.gone) return;
+    if (this.inflight || this.buffered === '' || this.gone || this.settling) return;
     const text = this.buffered;
     const first = this.first;
     this.buffered = '';

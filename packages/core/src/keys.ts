@@ -39,12 +39,6 @@ export function redisKeys(prefix: string) {
     responseCache: (hash: string) => `${prefix}:cache:${hash}`,
     /** Pub/sub: revoked key hashes and changed tenant limits, so every api process drops its cached copy at once. */
     securityChannel: () => `${prefix}:security`,
-    /**
-     * Zset of job ids whose record is written but whose BullMQ job is not yet
-     * confirmed (score: created ms); the enqueue reaper removes records an api
-     * died before enqueueing.
-     */
-    pendingEnqueue: () => `${prefix}:pending-enqueue`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { JobError, JobList, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
@@ -36,6 +36,16 @@ type Scripted = Redis & {
 
 const USAGE_RETENTION_MS = 400 * 86_400_000;
 
+/**
+ * The tenant index sheds ids of expired records on one finish in TRIM_EVERY
+ * (on average): often enough to bound it, rare enough to cost next to
+ * nothing per job. Listing skips and drops expired ids meanwhile.
+ */
+const TRIM_EVERY = 32;
+function trimBound(now: number, retentionMs: number): string {
+  return Math.random() * TRIM_EVERY < 1 ? jobIdLowerBound(now - retentionMs) : '';
+}
+
 /** YYYY-MM-DD of a time, in UTC: the day usage is counted on. */
 export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -68,27 +78,26 @@ export class JobStore {
     return `${this.opts.prefix}:events`;
   }
 
-  async create(job: NewJob): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.keys.job(job.id), ...encodeNewJob(job))
-      .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
-      .incr(this.keys.tenantActive(job.tenant))
-      // Until confirmEnqueued: an api that dies before adding the BullMQ job leaves this for the reaper.
-      .zadd(this.keys.pendingEnqueue(), job.createdAt, job.id)
-      // The stream opens with the first status, so a client following a queued job sees it at once.
-      .xadd(this.keys.jobEvents(job.id), 'MAXLEN', '~', this.streamMaxLen, '*', 'type', 'status', 'data', '{"status":"queued"}')
-      .exec();
+  /** A transaction on this store's connection, for writes that must land together with the record. */
+  transaction(): ChainableCommander {
+    return this.redis.multi();
   }
 
-  /**
-   * Marks the job's BullMQ job as added. False when the enqueue reaper removed
-   * the record first (the add took longer than its grace): then the job must
-   * not be acknowledged, and its BullMQ job finds no record and does nothing.
-   */
-  async confirmEnqueued(id: string): Promise<boolean> {
-    const res = await this.redis.multi().zrem(this.keys.pendingEnqueue(), id).exists(this.keys.job(id)).exec();
-    return res?.[1]?.[1] === 1;
+  /** Appends the writes of a new queued record to a transaction (see enqueueNewJob). */
+  appendCreate(tx: ChainableCommander, job: NewJob): ChainableCommander {
+    return (
+      tx
+        .hset(this.keys.job(job.id), ...encodeNewJob(job))
+        .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
+        .incr(this.keys.tenantActive(job.tenant))
+        // The stream opens with the first status, so a client following a queued job sees it at once.
+        .xadd(this.keys.jobEvents(job.id), 'MAXLEN', '~', this.streamMaxLen, '*', 'type', 'status', 'data', '{"status":"queued"}')
+    );
+  }
+
+  /** A record alone, queued in no pool (a cache hit completes it at once). */
+  async create(job: NewJob): Promise<void> {
+    await this.appendCreate(this.transaction(), job).exec();
   }
 
   /** Jobs of the tenant not yet terminal (queued or running). */
@@ -102,7 +111,6 @@ export class JobStore {
       .multi()
       .unlink(this.keys.job(id), this.keys.jobEvents(id))
       .zrem(this.keys.tenantJobs(tenant), id)
-      .zrem(this.keys.pendingEnqueue(), id)
       .decr(this.keys.tenantActive(tenant))
       .exec();
   }
@@ -141,12 +149,18 @@ export class JobStore {
     return { kind: 'started', request: JSON.parse(req ?? '{}') as StoredRequest, createdAt: Number(created), model: model ?? '' };
   }
 
-  succeed(id: string, tenant: string, r: { output: JobOutput; usage: Usage; ttftMs: number | null; cached?: boolean }) {
+  /** `tailTokens`: text streamed but not yet in the event stream, appended as a last token event. */
+  succeed(
+    id: string,
+    tenant: string,
+    r: { output: JobOutput; usage: Usage; ttftMs: number | null; cached?: boolean; tailTokens?: string },
+  ) {
     const fields = ['output', JSON.stringify(r.output), 'usage', JSON.stringify(r.usage)];
     if (r.ttftMs !== null) fields.push('ttft_ms', String(r.ttftMs));
     if (r.cached) fields.push('cached', '1');
     const usage = r.cached ? { input_tokens: 0, output_tokens: 0 } : r.usage;
-    return this.finish(id, tenant, 'succeeded', r.cached ? ['queued', 'running'] : ['running'], fields, usage);
+    const tail = r.tailTokens ? JSON.stringify({ text: r.tailTokens }) : '';
+    return this.finish(id, tenant, 'succeeded', r.cached ? ['queued', 'running'] : ['running'], fields, usage, tail);
   }
 
   fail(id: string, tenant: string, error: JobError, ttftMs: number | null = null, usage?: Usage) {
@@ -174,14 +188,16 @@ export class JobStore {
     allowedFrom: JobStatus[],
     fields: string[],
     usage: Usage = { input_tokens: 0, output_tokens: 0 },
+    tailTokenData = '',
   ): Promise<FinishResult> {
     const now = Date.now();
     const k = this.keys;
     const [code, st] = await this.redis.iqFinish(
       k.job(id), k.jobEvents(id), k.tenantJobs(tenant), k.tenantActive(tenant), k.usage(tenant, utcDay(now)), k.webhookOutbox(),
       String(now), status, String(this.opts.retentionMs), this.eventsChannel, id, this.streamMaxLen,
-      allowedFrom.join(','), jobIdLowerBound(now - this.opts.retentionMs),
+      allowedFrom.join(','), trimBound(now, this.opts.retentionMs),
       String(usage.input_tokens), String(usage.output_tokens), String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
+      tailTokenData,
       ...fields,
     );
     if (code === 1) return { kind: 'written', previous: st as JobStatus };

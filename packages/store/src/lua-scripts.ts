@@ -14,22 +14,20 @@
  * -1 already terminal (then only the code).
  */
 export const START_LUA = `
-local st = redis.call('HGET', KEYS[1], 'status')
+local f = redis.call('HMGET', KEYS[1], 'status', 'req', 'created_at', 'model', 'webhook')
+local st = f[1]
 if not st then return {0} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1} end
-if redis.call('HEXISTS', KEYS[1], 'first_started_at') == 0 then
-  redis.call('HSET', KEYS[1], 'first_started_at', ARGV[1])
-end
+redis.call('HSETNX', KEYS[1], 'first_started_at', ARGV[1])
 redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', ARGV[2])
-local f = redis.call('HMGET', KEYS[1], 'req', 'created_at', 'model', 'webhook')
 if st ~= 'running' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'status', 'data', '{"status":"running"}')
-  if f[4] then
+  if f[5] then
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', '1000000', '*', 'job', ARGV[4], 'event', 'running', 'at', ARGV[1])
   end
   redis.call('PUBLISH', ARGV[3], ARGV[4])
 end
-return {1, f[1], f[2], f[3]}
+return {1, f[2], f[3], f[4]}
 `;
 
 /**
@@ -45,29 +43,34 @@ return {1, f[1], f[2], f[3]}
  * ARGV[1] now (ms), ARGV[2] new status, ARGV[3] retention (ms), ARGV[4] events channel,
  * ARGV[5] job id, ARGV[6] event stream max length, ARGV[7] statuses allowed before
  * (comma list), ARGV[8] smallest job id still within retention (index entries
- * below it are trimmed), ARGV[9] input tokens, ARGV[10] output tokens,
- * ARGV[11] usage retention (ms), ARGV[12..] extra field/value pairs for the hash
+ * below it are trimmed; '' to skip trimming this time), ARGV[9] input tokens, ARGV[10] output tokens,
+ * ARGV[11] usage retention (ms), ARGV[12] data of a last token event to append
+ * before the status ('' for none: the attempt's final tokens ride along instead
+ * of costing a round trip of their own), ARGV[13..] extra field/value pairs for the hash
  * Returns {code, previous status}: 1 written, 0 no such record, -1 already
  * terminal, -2 previous status not allowed.
  */
 export const FINISH_LUA = `
-local st = redis.call('HGET', KEYS[1], 'status')
+local f = redis.call('HMGET', KEYS[1], 'status', 'model', 'webhook')
+local st = f[1]
 if not st then return {0, ''} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
 if not string.find(',' .. ARGV[7] .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-local f = redis.call('HMGET', KEYS[1], 'model', 'webhook')
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 12))
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 13))
+if ARGV[12] ~= '' then
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'token', 'data', ARGV[12])
+end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'status', 'data', '{"status":"' .. ARGV[2] .. '"}')
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'done', 'data', '')
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[8])
-if tonumber(redis.call('GET', KEYS[4]) or '0') > 0 then redis.call('DECR', KEYS[4]) end
-redis.call('HINCRBY', KEYS[5], f[1] .. '|jobs', 1)
-if ARGV[9] ~= '0' then redis.call('HINCRBY', KEYS[5], f[1] .. '|input_tokens', ARGV[9]) end
-if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[5], f[1] .. '|output_tokens', ARGV[10]) end
+if ARGV[8] ~= '' then redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[8]) end
+if redis.call('DECR', KEYS[4]) < 0 then redis.call('SET', KEYS[4], 0) end
+redis.call('HINCRBY', KEYS[5], f[2] .. '|jobs', 1)
+if ARGV[9] ~= '0' then redis.call('HINCRBY', KEYS[5], f[2] .. '|input_tokens', ARGV[9]) end
+if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[5], f[2] .. '|output_tokens', ARGV[10]) end
 redis.call('PEXPIRE', KEYS[5], ARGV[11])
-if f[2] then
+if f[3] then
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', '1000000', '*', 'job', ARGV[5], 'event', ARGV[2], 'at', ARGV[1])
 end
 redis.call('PUBLISH', ARGV[4], ARGV[5])

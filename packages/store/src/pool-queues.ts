@@ -1,6 +1,6 @@
-import { Queue } from 'bullmq';
-import type { JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Job, Queue } from 'bullmq';
+import type { JobsOptions, RedisClient } from 'bullmq';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Priority, QueueJobData } from '@inferq/core';
 import { BULL_PRIORITY, poolQueueName } from '@inferq/core';
 
@@ -14,9 +14,27 @@ export function poolJobOptions(id: string, priority: Priority, maxAttempts: numb
     priority: BULL_PRIORITY[priority],
     attempts: maxAttempts,
     backoff: { type: 'inferq' },
-    removeOnComplete: { age: 3600, count: 1000 },
+    // By count only: BullMQ's age rule costs a range scan on every completion.
+    removeOnComplete: { count: 1000 },
     removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
   };
+}
+
+/**
+ * BullMQ dispatches its Lua scripts through `runCommand(name, args)`, which
+ * its own wrapper adds to the pipelines it makes; this gives our transaction
+ * the same method, so BullMQ's add lands in it (the cast is the one BullMQ's
+ * addBulk makes when it hands a pipeline where a client is expected).
+ */
+function asBullTransaction(tx: ChainableCommander): RedisClient {
+  const commands = tx as unknown as Record<string, ((args: unknown[]) => unknown) | undefined>;
+  const runCommand = (name: string, args: unknown[]): ChainableCommander => {
+    const command = commands[name];
+    if (!command) throw new Error(`BullMQ script ${name} is not loaded on this connection`);
+    command.call(tx, args);
+    return tx;
+  };
+  return { runCommand } as unknown as RedisClient;
 }
 
 /** One BullMQ queue per pool, created on first use over a shared connection. */
@@ -40,6 +58,24 @@ export class PoolQueues {
 
   async add(pool: string, data: QueueJobData, priority: Priority, maxAttempts: number): Promise<void> {
     await this.get(pool).add('infer', data, poolJobOptions(data.id, priority, maxAttempts));
+  }
+
+  /**
+   * Appends the pool job's add to a transaction of the caller on this same
+   * connection, the way BullMQ's own addBulk appends to a pipeline: the job
+   * record and its queue entry then land atomically in one round trip.
+   * Call `ready(pool)` before making the transaction: it must know BullMQ's scripts.
+   */
+  appendAdd(tx: ChainableCommander, pool: string, data: QueueJobData, priority: Priority, maxAttempts: number): void {
+    const queue = this.get(pool);
+    const job = new Job(queue, 'infer', data, poolJobOptions(data.id, priority, maxAttempts), data.id);
+    // addJob appends its script synchronously, before its first await.
+    void job.addJob(asBullTransaction(tx));
+  }
+
+  /** Resolves once the pool's queue has loaded BullMQ's scripts onto the connection (at once after the first time). */
+  async ready(pool: string): Promise<void> {
+    await this.get(pool).waitUntilReady();
   }
 
   /** Removes a job that no worker holds; false when it is active (locked) or gone. */

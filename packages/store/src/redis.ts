@@ -12,7 +12,8 @@ export function createRedis(url: string, role: RedisRole, extra: RedisOptions = 
   const base: RedisOptions =
     role === 'blocking'
       ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+      : // Auto-pipelining sends the commands of concurrent requests in one write, one read for Redis.
+        { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000, enableAutoPipelining: true };
   const redis = new Redis(url, {
     ...base,
     retryStrategy: (times) => Math.min(times * 200, 2000),

@@ -1,6 +1,6 @@
 import { AppError, iso, newJobId, UnavailableError } from '@inferq/core';
 import type { JobAccepted, JobRequest, ResolvedModel } from '@inferq/core';
-import { enqueueNewJob, isCacheable } from '@inferq/store';
+import { isCacheable } from '@inferq/store';
 import { admit } from '../admission';
 import type { ApiDeps } from '../deps';
 import { jobLinks } from './job-access';
@@ -41,7 +41,7 @@ export async function submitJob(
 
   await admit({ redis: deps.redis, store: deps.store, limits: deps.tenancy.limits }, tenant, request, model);
   try {
-    await enqueueNewJob(deps.store, deps.queues, job);
+    await deps.enqueuer.enqueue(job);
   } catch (err) {
     if (err instanceof AppError) throw err;
     deps.logger.warn({ err, jobId: id }, 'enqueue failed');

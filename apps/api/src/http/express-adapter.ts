@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import cors from 'cors';
-import helmet from 'helmet';
 import { AppError, NotFoundError, toErrorResponse, UnsupportedMediaTypeError } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { authorize } from '../auth';
@@ -11,6 +10,8 @@ import type { Route } from '../route';
 import { isStreamResult } from '../stream-result';
 import { toAppError } from './error-mapping';
 import { jobIdOf, noteRequest, requestContext } from './request-context';
+import { RouteMatcher } from './route-matcher';
+import { securityHeaders } from './security-headers';
 import { sendStream } from './stream-response';
 
 export interface ExpressAdapterOptions {
@@ -37,29 +38,47 @@ const EXPOSED_HEADERS = [
   'Idempotent-Replayed',
 ];
 
-/** `/v1/jobs/{id}` (OpenAPI style) to Express's `/v1/jobs/:id`. */
-const toExpressPath = (path: string): string => path.replace(/\{(\w+)\}/g, ':$1');
-
-/** Mounts the route table on a lean Express app; every error goes through one middleware. */
+/**
+ * Mounts the route table on a lean Express app: helmet's headers set at once
+ * from a precomputed map, the `before` middlewares as one layer, and one
+ * dispatch layer that finds the route in the table itself (Express's router
+ * would test every route's pattern in turn); every error goes through one
+ * middleware.
+ */
 export function createExpressApp(opts: ExpressAdapterOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(helmet());
-  for (const h of opts.before ?? []) app.use(h);
+  const headers = securityHeaders();
+  const before = compose(opts.before ?? []);
+  app.use((req, res, next) => {
+    res.setHeaders(headers);
+    before(req, res, next);
+  });
   if (opts.corsOrigins?.length) app.use(cors({ origin: opts.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const json = express.json({ limit: opts.maxBodyBytes, type: JSON_TYPES });
-
-  for (const route of opts.routes) {
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
-    const handler: RequestHandler = (req, res, next) => {
-      run(route, req, res, json, opts).catch(next);
-    };
-    app[method](toExpressPath(route.path), handler);
-  }
-  app.use((req, _res, next) => next(new NotFoundError(`no route ${req.method} ${req.path}`)));
+  const matcher = new RouteMatcher(opts.routes);
+  app.use((req, res, next) => {
+    const found = matcher.match(req.method === 'HEAD' ? 'GET' : req.method, req.path);
+    if (!found) return next(new NotFoundError(`no route ${req.method} ${req.path}`));
+    req.params = found.params;
+    noteRequest(res, { route: found.route.path });
+    run(found.route, req, res, json, opts).catch(next);
+  });
   app.use(errorMiddleware(opts.logger));
   return app;
+}
+
+/** Several middlewares as one, run in order; an error skips the rest. */
+function compose(handlers: RequestHandler[]): RequestHandler {
+  return (req, res, done) => {
+    let i = 0;
+    const next = (err?: unknown): void => {
+      if (err !== undefined || i === handlers.length) return done(err);
+      handlers[i++]!(req, res, next);
+    };
+    next();
+  };
 }
 
 async function run(route: Route, req: Request, res: Response, json: RequestHandler, opts: ExpressAdapterOptions): Promise<void> {

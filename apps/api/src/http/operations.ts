@@ -37,15 +37,15 @@ export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
 }
 
 /** The route template (`/v1/jobs/{id}`) that matched, never the raw path: ids must not become label values. */
-export function routeTemplate(req: Request): string {
-  const path: unknown = (req.route as { path?: unknown } | undefined)?.path;
-  if (typeof path === 'string') return path.replace(/:(\w+)/g, '{$1}');
+export function routeTemplate(req: Request, res: Response): string {
+  const route = requestContext(res)?.route;
+  if (route) return route;
   return req.path === '/metrics' ? '/metrics' : 'unmatched';
 }
 
 function finished(req: Request, res: Response, metrics: ApiMetrics): void {
   const ctx = requestContext(res);
-  const route = routeTemplate(req);
+  const route = routeTemplate(req, res);
   const seconds = ctx ? Number(process.hrtime.bigint() - ctx.startedAt) / 1e9 : 0;
   metrics.requestDone({ method: req.method, route, status: res.statusCode }, seconds);
   if (req.method === 'POST' && route === '/v1/jobs' && res.statusCode === 202) {

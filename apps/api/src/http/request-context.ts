@@ -10,6 +10,8 @@ export interface RequestContext {
   startedAt: bigint;
   tenant?: string;
   jobId?: string;
+  /** The route template that matched (`/v1/jobs/{id}`), never the raw path. */
+  route?: string;
 }
 
 // Keyed by the response, not res.locals (untyped), and gone with it.
@@ -34,11 +36,12 @@ export function requestContext(res: Response): RequestContext | undefined {
 }
 
 /** Records the tenant and job of a request for its log line (a no-op outside the middleware). */
-export function noteRequest(res: Response, facts: { tenant?: string; jobId?: string }): void {
+export function noteRequest(res: Response, facts: { tenant?: string; jobId?: string; route?: string }): void {
   const ctx = contexts.get(res);
   if (!ctx) return;
   if (facts.tenant) ctx.tenant = facts.tenant;
   if (facts.jobId) ctx.jobId = facts.jobId;
+  if (facts.route) ctx.route = facts.route;
 }
 
 /** The job a request is about: the `{id}` of job routes, or the id a submit answered with. */

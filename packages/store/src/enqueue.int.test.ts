@@ -1,0 +1,40 @@
+import { JobRequest, newJobId, poolQueueName } from '@inferq/core';
+import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
+import { enqueueNewJob } from './enqueue';
+import { JobStore } from './job-store';
+import { PoolQueues } from './pool-queues';
+import { createRedis } from './redis';
+
+const prefix = testPrefix('enqueue');
+const redis = createRedis(testRedisUrl(), 'blocking');
+const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
+const queues = new PoolQueues(redis, prefix);
+const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'atomic' }, priority: 'high' });
+
+afterAll(async () => {
+  await queues.close();
+  redis.disconnect();
+  await dropPrefix(prefix);
+});
+
+describe('enqueueNewJob', () => {
+  it('writes the record and the pool job together', async () => {
+    const id = newJobId();
+    await enqueueNewJob(store, queues, { id, tenant: 't', pool: 'default', createdAt: Date.now(), request });
+    expect((await store.get(id))?.record.status).toBe('queued');
+    const job = await queues.get('default').getJob(id);
+    expect(job?.data).toEqual({ id, tenant: 't', model: 'sim/echo' });
+    expect(job?.opts.priority).toBe(1);
+    expect(await store.activeCount('t')).toBe(1);
+  });
+
+  it('leaves neither behind when the queue half of the transaction fails', async () => {
+    const id = newJobId();
+    // A key of the wrong type where BullMQ writes the job makes its script fail inside the MULTI.
+    await redis.set(`${prefix}:${poolQueueName('default')}:${id}`, 'not a hash');
+    await expect(enqueueNewJob(store, queues, { id, tenant: 'u', pool: 'default', createdAt: Date.now(), request })).rejects.toThrow();
+    expect(await store.get(id)).toBeUndefined();
+    expect(await store.activeCount('u')).toBe(0);
+    expect((await store.list('u', { limit: 10 })).data).toHaveLength(0);
+  });
+});
