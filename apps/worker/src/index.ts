@@ -79,7 +79,9 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   return {
     metricsPort: health.port,
     close: async () => {
-      const graceful = Promise.all(workers.map((w) => w.close()));
+      // A worker closed before its connections are ready leaves a check running that fails later with
+      // nobody listening (see closeQueue): let them settle first.
+      const graceful = Promise.all(workers.map((w) => w.waitUntilReady().catch(() => undefined).then(() => w.close())));
       const timer = setTimeout(() => inflight.abortAll(() => new WorkerShutdownError()), config.WORKER_SHUTDOWN_GRACE_MS);
       await graceful;
       clearTimeout(timer);
