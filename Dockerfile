@@ -19,4 +19,5 @@ COPY --from=build /app /app
 USER node
 # api 3000, dashboard 3001, worker metrics 9101, dispatcher metrics 9102
 EXPOSE 3000 3001 9101 9102
-CMD ["npm", "run", "--silent", "start:api"]
+# node directly (not npm): SIGTERM from `docker stop` must reach the app so it drains.
+CMD ["node", "scripts/run.js", "start:api"]

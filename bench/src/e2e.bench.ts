@@ -22,8 +22,10 @@ export async function e2eBench(systems: System[], redis: Redis, jobs: number, ro
       const base = await sys.completed();
       const before = await redisSnapshot(redis);
       const t0 = Date.now();
-      await submitLoad(sys, { connections: 50, amount: jobs });
+      // autocannon reports (and returns) on a one-second tick: time the last completion, not its return.
+      const load = submitLoad(sys, { connections: 50, amount: jobs });
       const done = await waitCompleted(sys, base + jobs);
+      await load;
       const after = await redisSnapshot(redis);
       const cost = perJob(before, after, jobs);
       const fig = {

@@ -1,10 +1,9 @@
-import { loadApiConfig, startApi } from '@inferq/api';
 import type { StartedApi } from '@inferq/api';
 import { createRedis, JobStore } from '@inferq/store';
 import { dropPrefix, openSse, startFakeOpenAI, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
-import { loadWorkerConfig, startWorker } from '@inferq/worker';
-import type { RunningWorker } from '@inferq/worker';
+import { startApiAndWorker } from './test/api-and-worker';
+import type { ApiAndWorker } from './test/api-and-worker';
 
 // The api and a worker as npm start wires them, the model provider faked at the wire.
 const prefix = testPrefix('live');
@@ -14,27 +13,19 @@ const redis = createRedis(testRedisUrl(), 'blocking');
 const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
 let fake: FakeProvider;
 let api: StartedApi;
-let worker: RunningWorker;
+let stack: ApiAndWorker;
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
-  const env = {
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    METRICS_PORT: '0',
+  stack = await startApiAndWorker(prefix, {
     API_KEYS: `acme:${KEY}`,
-    LOG_LEVEL: 'silent',
     OPENAI_BASE_URL: fake.url,
     OPENAI_API_KEY: 'sk-test',
-  };
-  worker = await startWorker(loadWorkerConfig(env));
-  api = await startApi(loadApiConfig(env));
+  });
+  api = stack.api;
 });
 afterAll(async () => {
-  await api.close();
-  await worker.close();
+  await stack.close();
   await fake.close();
   redis.disconnect();
   await dropPrefix(prefix);

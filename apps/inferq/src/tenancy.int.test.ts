@@ -1,11 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadApiConfig, startApi } from '@inferq/api';
+import type { StartedApi } from '@inferq/api';
 import { JobRecord } from '@inferq/core';
 import { createRedis, ResponseCache } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
-import { loadWorkerConfig, startWorker } from '@inferq/worker';
+import { startApiAndWorker } from './test/api-and-worker';
+import type { ApiAndWorker } from './test/api-and-worker';
 
 /**
  * Usage counters and the response cache through the running system: the real
@@ -14,32 +15,24 @@ import { loadWorkerConfig, startWorker } from '@inferq/worker';
 const prefix = testPrefix('tenancy-e2e');
 const KEYS = { acme: 'acme-e2e-key-0123456789', globex: 'globex-e2e-key-0123456789' };
 const PRICE = { input_per_mtok: 1.5, output_per_mtok: 6 };
-let api: Awaited<ReturnType<typeof startApi>>;
-let worker: Awaited<ReturnType<typeof startWorker>>;
+let api: StartedApi;
+let stack: ApiAndWorker;
 const redis = createRedis(testRedisUrl(), 'blocking');
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferq-tenancy-'));
   const modelsFile = join(dir, 'models.json');
   writeFileSync(modelsFile, JSON.stringify({ models: [{ id: 'local/echo', backend: 'sim', price: PRICE }] }));
-  const env = {
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    METRICS_PORT: '0',
-    LOG_LEVEL: 'silent',
+  stack = await startApiAndWorker(prefix, {
     API_KEYS: `acme:${KEYS.acme},globex:${KEYS.globex}`,
     MODELS_FILE: modelsFile,
     SIM_TTFT_MS: '0',
     SIM_TOKEN_MS: '0',
-  };
-  worker = await startWorker(loadWorkerConfig(env));
-  api = await startApi(loadApiConfig(env));
+  });
+  api = stack.api;
 });
 afterAll(async () => {
-  await api.close();
-  await worker.close();
+  await stack.close();
   redis.disconnect();
   await dropPrefix(prefix);
 });

@@ -1,29 +1,16 @@
-import { spawnApp, waitFor } from '@inferq/testkit';
+import { waitFor } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { workerHarness } from './test/worker-harness';
+import { workerProcesses } from './test/worker-processes';
 
 // A process-level test: real `npm run start:worker` processes, one SIGKILLed mid-job.
 const h = workerHarness('crash');
-const spawned: SpawnedApp[] = [];
-
-function worker(): SpawnedApp {
-  const app = spawnApp('start:worker', {
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: h.prefix,
-    WORKER_LOCK_MS: '1500',
-    WORKER_STALLED_MS: '1000',
-    SIM_TTFT_MS: '2500',
-    SIM_TOKEN_MS: '0',
-    METRICS_PORT: '0',
-    HOST: '127.0.0.1',
-  });
-  spawned.push(app);
-  return app;
-}
+const workers = workerProcesses(h.prefix);
+const worker = (): SpawnedApp =>
+  workers.start({ WORKER_LOCK_MS: '1500', WORKER_STALLED_MS: '1000', SIM_TTFT_MS: '2500' });
 
 afterAll(async () => {
-  for (const app of spawned) app.kill('SIGKILL');
-  await Promise.all(spawned.map((a) => a.exited));
+  await workers.killAll();
   await h.close();
 });
 

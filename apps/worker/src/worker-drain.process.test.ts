@@ -1,29 +1,16 @@
 import { redisKeys } from '@inferq/core';
-import { appPid, spawnApp, waitFor } from '@inferq/testkit';
-import type { SpawnedApp } from '@inferq/testkit';
+import { appPid, waitFor } from '@inferq/testkit';
 import { workerHarness } from './test/worker-harness';
+import { workerProcesses } from './test/worker-processes';
 
 // SIGTERM drains a real `npm run start:worker`: the job in flight finishes within the
 // grace period, or goes back to the queue and finishes on another worker. Exactly once either way.
 const h = workerHarness('drain');
-const spawned: SpawnedApp[] = [];
-
-function worker(env: Record<string, string>): SpawnedApp {
-  const app = spawnApp('start:worker', {
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    QUEUE_PREFIX: h.prefix,
-    METRICS_PORT: '0',
-    HOST: '127.0.0.1',
-    SIM_TOKEN_MS: '0',
-    ...env,
-  });
-  spawned.push(app);
-  return app;
-}
+const workers = workerProcesses(h.prefix);
+const worker = (env: Record<string, string>) => workers.start(env);
 
 afterAll(async () => {
-  for (const app of spawned) app.kill('SIGKILL');
-  await Promise.all(spawned.map((a) => a.exited));
+  await workers.killAll();
   await h.close();
 });
 

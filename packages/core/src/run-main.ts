@@ -30,8 +30,18 @@ export function runMain(start: () => Promise<{ app: Closable; logger?: Logger }>
       process.on('SIGINT', stop);
     },
     (err: unknown) => {
-      process.stderr.write(`${err instanceof ConfigError ? err.message : String(err instanceof Error ? err.stack : err)}\n`);
+      process.stderr.write(`${startFailure(err)}\n`);
       process.exit(1);
     },
   );
+}
+
+/** What a failed start prints: the configuration problem, a taken port in words, or the stack. */
+function startFailure(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  const e = err as { code?: unknown; port?: unknown; address?: unknown } | undefined;
+  if (e?.code === 'EADDRINUSE') {
+    return `port ${String(e.port)} on ${String(e.address)} is already in use: stop what holds it, or choose other ports with PORT, DASHBOARD_PORT and METRICS_PORT`;
+  }
+  return String(err instanceof Error ? err.stack : err);
 }

@@ -4,7 +4,7 @@ import { ModelCatalog } from '@inferq/core';
 import { createRedis, JobStore, PoolQueues } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
 import { loadApiConfig, startApi } from '../index';
-import type { StartedApi } from '../index';
+import type { ApiConfig, StartedApi } from '../index';
 
 export const KEY_ACME = 'acme_key_0123456789abcdef';
 export const KEY_GLOBEX = 'globex_key_0123456789abcdef';
@@ -21,9 +21,11 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** A real api on a free port over real Redis, under a key prefix of its own. */
-export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
-  const prefix = testPrefix(name);
+/** A real api on a free port over `prefix`, with both test tenants and the one extra model of the tests. */
+export async function startApiOver(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ api: StartedApi; http: Agent; config: ApiConfig }> {
   const config = loadApiConfig({
     REDIS_URL: testRedisUrl(),
     QUEUE_PREFIX: prefix,
@@ -35,12 +37,19 @@ export async function startTestApi(name: string, env: Record<string, string> = {
   });
   const catalog = new ModelCatalog([{ id: 'local/llama', backend: 'openai-compatible', pool: 'gpu' }]);
   const api = await startApi(config, { catalog });
+  return { api, http: supertest.agent(api.url), config };
+}
+
+/** A real api on a free port over real Redis, under a key prefix of its own. */
+export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
+  const prefix = testPrefix(name);
+  const { api, http, config } = await startApiOver(prefix, env);
   const redis = createRedis(testRedisUrl(), 'blocking');
   const store = new JobStore(redis, { prefix, retentionMs: config.JOB_RETENTION });
   const queues = new PoolQueues(redis, prefix);
   return {
     api,
-    http: supertest.agent(api.url),
+    http,
     prefix,
     store,
     queues,

@@ -1,34 +1,19 @@
-import supertest from 'supertest';
 import type { Agent, Test } from 'supertest';
-import { ModelCatalog } from '@inferq/core';
 import { createRedis } from '@inferq/store';
 import { testRedisUrl } from '@inferq/testkit';
-import { loadApiConfig, startApi } from '../index';
 import type { StartedApi } from '../index';
-import { KEY_ACME, KEY_GLOBEX } from './harness';
+import { startApiOver } from './harness';
 
 export const ADMIN_TOKEN = 'admin_token_0123456789abcdef';
 export const AUTH_ADMIN = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 /** Another api process's worth (own connections, own caches) over the same prefix, as behind a load balancer. */
-export async function startPeerApi(
+export function startPeerApi(
   prefix: string,
   env: Record<string, string> = {},
 ): Promise<{ api: StartedApi; http: Agent }> {
-  const config = loadApiConfig({
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    API_KEYS: `acme:${KEY_ACME},globex:${KEY_GLOBEX}`,
-    ADMIN_TOKEN,
-    ...env,
-  });
-  const catalog = new ModelCatalog([{ id: 'local/llama', backend: 'openai-compatible', pool: 'gpu' }]);
-  const api = await startApi(config, { catalog });
-  return { api, http: supertest.agent(api.url) };
+  return startApiOver(prefix, { ADMIN_TOKEN, ...env });
 }
 
 /** A request of any method of the route table. */

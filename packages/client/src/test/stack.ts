@@ -1,7 +1,7 @@
-import { loadApiConfig, startApi } from '@inferq/api';
 import { loadDispatcherConfig, startDispatcher } from '@inferq/dispatcher';
-import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
-import { loadWorkerConfig, startWorker } from '@inferq/worker';
+import { dropPrefix, testPrefix } from '@inferq/testkit';
+// Test-only on both sides: the all-in-one app's tests start the api and worker the same way.
+import { startApiAndWorker } from '../../../../apps/inferq/src/test/api-and-worker';
 
 export const TEST_KEY = 'client_test_key_0123456789';
 
@@ -18,27 +18,18 @@ export async function startStack(
   withDispatcher = false,
 ): Promise<Stack> {
   const prefix = testPrefix(name);
-  const all = {
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    METRICS_PORT: '0',
+  const stack = await startApiAndWorker(prefix, {
     API_KEYS: `acme:${TEST_KEY}`,
-    LOG_LEVEL: 'silent',
     SIM_TTFT_MS: '20',
     SIM_TOKEN_MS: '5',
     ...env,
-  };
-  const worker = await startWorker(loadWorkerConfig(all));
-  const api = await startApi(loadApiConfig(all));
-  const dispatcher = withDispatcher ? await startDispatcher(loadDispatcherConfig(all)) : undefined;
+  });
+  const dispatcher = withDispatcher ? await startDispatcher(loadDispatcherConfig(stack.env)) : undefined;
   return {
-    url: api.url,
+    url: stack.api.url,
     prefix,
     async close() {
-      await api.close();
-      await worker.close();
+      await stack.close();
       await dispatcher?.close();
       await dropPrefix(prefix);
     },
