@@ -29,7 +29,7 @@ export interface EgressResult {
 
 interface Agents {
   filtered: { http: Agent; https: Agent };
-  /** For hosts WEBHOOK_ALLOW_HOSTS names by name: any address. */
+  /** For hosts WEBHOOK_ALLOW_HOSTS names by name, every address they resolve to. */
   open: { http: Agent; https: Agent };
 }
 
