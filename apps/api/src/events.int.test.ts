@@ -107,10 +107,11 @@ describe('GET /v1/jobs/{id}/events while the api drains', () => {
     const sse = await openSse(`${t2.api.url}/v1/jobs/${body.id}/events`, AUTH_ACME);
     await sse.waitFor((m) => m.event === 'status');
     const started = Date.now();
+    const endedAt = sse.ended.then(() => Date.now());
     await t2.close();
-    await sse.ended;
     expect(sse.messages.map((m) => m.event)).toEqual(['status']);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // Ended by the drain itself, not by the forced cut of connections 10 s into it.
+    expect((await endedAt) - started).toBeLessThan(10_000);
   });
 });
 

@@ -19,7 +19,7 @@ export type WriteTokens = (text: string, first: boolean) => Promise<boolean>;
 
 /**
  * Batches an attempt's streamed tokens into the job's event stream. The first
- * token goes out at once (time to first token is what callers wait for);
+ * token goes out on the next turn of the event loop (time to first token is what callers wait for);
  * later ones gather for `windowMs` or `maxChars`. One write is in flight at a
  * time and tokens arriving meanwhile join the next one, so a slow Redis gets
  * fewer, larger writes instead of a growing queue. Writing is best effort: the
@@ -32,6 +32,7 @@ export class TokenSink {
   /** Set by settle(): the buffer is kept for the terminal write, not written here. */
   private settling = false;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private inflight: Promise<void> | undefined;
 
   constructor(
@@ -45,7 +46,10 @@ export class TokenSink {
   push(text: string): void {
     if (text === '' || this.gone) return;
     this.buffered += text;
-    if (this.first || this.buffered.length >= this.batching.maxChars) this.flush();
+    // The first token goes out on the next turn of the event loop: at once for a reader, yet a
+    // generation that ends within the same turn (a fast backend) writes its tokens with the terminal write.
+    if (this.first) this.immediate ??= setImmediate(() => this.flush());
+    else if (this.buffered.length >= this.batching.maxChars) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.batching.windowMs);
   }
 
@@ -56,6 +60,8 @@ export class TokenSink {
   async settle(): Promise<string> {
     this.settling = true;
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     this.timer = undefined;
     while (this.inflight) await this.inflight;
     const rest = this.gone ? '' : this.buffered;
@@ -76,6 +82,8 @@ export class TokenSink {
   private flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     // The write in flight picks the buffer up when it finishes.
     if (this.inflight || this.buffered === '' || this.gone || this.settling) return;
     const text = this.buffered;
