@@ -33,17 +33,18 @@ export async function admit(
 ): Promise<void> {
   const limits = await deps.limits.effective(tenant);
   const keys = deps.store.keys;
-  const pipe = deps.redis.pipeline().get(keys.tenantActive(tenant));
-  if (limits.daily_token_budget !== null) pipe.hgetall(keys.usage(tenant, utcDay(now)));
-  const [[activeErr, active], [usageErr, usage] = [null, {}]] = (await pipe.exec()) ?? [];
-  if (activeErr) throw activeErr;
-  if (usageErr) throw usageErr;
+  // Plain commands, not a pipeline: this connection carries BullMQ's scripts, and every ioredis
+  // pipeline copies them all. Sent at once, they wait on Redis together.
+  const [active, usage] = await Promise.all([
+    deps.redis.get(keys.tenantActive(tenant)),
+    limits.daily_token_budget !== null ? deps.redis.hgetall(keys.usage(tenant, utcDay(now))) : undefined,
+  ]);
 
   if (Number(active ?? 0) >= limits.max_queued) {
     throw new QueueFullError(`too many jobs queued or running (limit ${limits.max_queued})`, QUEUE_FULL_RETRY_S);
   }
   if (limits.daily_token_budget !== null) {
-    const used = tokensOf(usage as Record<string, string>);
+    const used = tokensOf(usage ?? {});
     if (used >= limits.daily_token_budget) {
       throw new BudgetExceededError(
         `daily token budget of ${limits.daily_token_budget} used up (${used} tokens today, UTC)`,
