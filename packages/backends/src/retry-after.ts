@@ -1,3 +1,5 @@
+import { parseRetryAfterMs } from '@inferq/core';
+
 /** The part of a fetch Headers we read; both SDKs put one on their errors. */
 export interface HeaderReader {
   get(name: string): string | null;
@@ -14,10 +16,5 @@ export function retryAfterMs(headers: HeaderReader | undefined, now = Date.now()
     const n = Number(ms);
     if (Number.isFinite(n) && n >= 0) return Math.round(n);
   }
-  const value = headers?.get('retry-after')?.trim();
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return parseRetryAfterMs(headers?.get('retry-after'), now);
 }

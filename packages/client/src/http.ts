@@ -1,5 +1,5 @@
 import { InferqApiError, InferqConnectionError } from './errors';
-import { RETRY_STATUSES, retryDelayMs, sleep } from './retry';
+import { parseRetryAfterMs, RETRY_STATUSES, retryDelayMs, sleep } from './retry';
 import type { ErrorBodyShape, ErrorCode } from './types';
 
 export interface ClientOptions {
@@ -91,7 +91,8 @@ async function toApiError(res: Response, retryAfter: string | null): Promise<Inf
     // Not our error body (a proxy's HTML page, say): keep the status and the text.
   }
   const e = body.error;
-  const retryS = retryAfter !== null && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  const retryMs = parseRetryAfterMs(retryAfter, Date.now());
+  const retryS = retryMs === undefined ? undefined : retryMs / 1000;
   if (e && typeof e.code === 'string')
     return new InferqApiError(res.status, e.code, e.message, e.details ?? [], retryS);
   return new InferqApiError(res.status, fallbackCode(res.status), text.slice(0, 200) || res.statusText, [], retryS);

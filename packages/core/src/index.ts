@@ -19,3 +19,4 @@ export * from './worker-heartbeat.schema';
 export * from './webhook-payload.schema';
 export { runMain } from './run-main';
 export type { Closable } from './run-main';
+export { parseRetryAfterMs } from './retry-after';
