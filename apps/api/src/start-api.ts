@@ -74,8 +74,6 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const url = `http://${urlHost(config.HOST)}:${port}`;
   logger.info({ url }, 'api listening');
 
-  // Records an api (this one or another) died before enqueueing must not stay queued forever.
-
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {

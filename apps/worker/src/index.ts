@@ -13,7 +13,7 @@ import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
 import { startWorkerTelemetry } from './worker-telemetry';
 
-export { loadWorkerConfig, WorkerEnv } from './env';
+export { loadWorkerConfig } from './env';
 export type { WorkerConfig } from './env';
 export { backoffDelayMs } from './retry-policy';
 
@@ -39,18 +39,20 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   });
   for (const w of await durabilityWarnings(redis)) logger.warn(w);
 
-  // The api publishes the id of every job canceled while it may be running.
+  // The cancel transition publishes the id of every job canceled while it may be running.
   const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
   await subscriber.subscribe(cancelChannel);
   subscriber.on('message', (_channel: string, id: string) => {
     if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
   });
 
-  const telemetry = await startWorkerTelemetry({ config, redis, inFlight: () => inflight.size, logger });
+  // WORKER_CONCURRENCY split evenly over the pools, at least 1 each.
+  const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));
+  const concurrency = perPool * config.WORKER_POOLS.length;
+  const telemetry = await startWorkerTelemetry({ config, redis, concurrency, inFlight: () => inflight.size, logger });
   const events = new JobEventLog(redis, { prefix: config.QUEUE_PREFIX });
   const responseCache = new ResponseCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL);
   const processor = createInferenceProcessor({ store, catalog: config.catalog, backendFor, inflight, logger, events, metrics: telemetry.metrics, responseCache });
-  const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));
   const connections = config.WORKER_POOLS.map(() => createRedis(config.REDIS_URL, 'blocking'));
   const workers = config.WORKER_POOLS.map((pool, i) => {
     const w = new Worker(poolQueueName(pool), processor, {

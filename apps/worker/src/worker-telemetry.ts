@@ -19,6 +19,8 @@ export interface WorkerTelemetry {
 export async function startWorkerTelemetry(opts: {
   config: WorkerConfig;
   redis: ReturnType<typeof createRedis>;
+  /** Slots over all pools, as startWorker splits WORKER_CONCURRENCY. */
+  concurrency: number;
   inFlight: () => number;
   logger: Logger;
 }): Promise<WorkerTelemetry> {
@@ -29,8 +31,7 @@ export async function startWorkerTelemetry(opts: {
   const heartbeat = await startHeartbeat({
     registry: new WorkerRegistry(redis, config.QUEUE_PREFIX),
     pools: config.WORKER_POOLS,
-    // As startWorker splits it: WORKER_CONCURRENCY evenly over the pools, at least 1 each.
-    concurrency: Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length)) * config.WORKER_POOLS.length,
+    concurrency: opts.concurrency,
     inFlight: opts.inFlight,
     logger: opts.logger,
   });

@@ -17,6 +17,8 @@ export function redisKeys(prefix: string) {
     tenantJobs: (tenant: string) => `${prefix}:tenant:${tenant}:jobs`,
     /** Count of the tenant's jobs not yet terminal (queued or running). */
     tenantActive: (tenant: string) => `${prefix}:tenant:${tenant}:active`,
+    /** Pub/sub: the id of every job whose status changed (long-polls and SSE relays listen). */
+    eventsChannel: () => `${prefix}:events`,
     cancelChannel: () => `${prefix}:cancel`,
     /** Pub/sub channel: the id of a job whose event stream got streamed tokens (status changes go on `${prefix}:events`). */
     tokensChannel: () => `${prefix}:tokens`,

@@ -75,7 +75,7 @@ export class JobStore {
   }
 
   get eventsChannel(): string {
-    return `${this.opts.prefix}:events`;
+    return this.keys.eventsChannel();
   }
 
   /** A transaction on this store's connection, for writes that must land together with the record. */
@@ -198,6 +198,7 @@ export class JobStore {
       allowedFrom.join(','), trimBound(now, this.opts.retentionMs),
       String(usage.input_tokens), String(usage.output_tokens), String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
       tailTokenData,
+      k.cancelChannel(),
       ...fields,
     );
     if (code === 1) return { kind: 'written', previous: st as JobStatus };

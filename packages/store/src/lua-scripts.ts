@@ -46,7 +46,9 @@ return {1, f[2], f[3], f[4]}
  * below it are trimmed; '' to skip trimming this time), ARGV[9] input tokens, ARGV[10] output tokens,
  * ARGV[11] usage retention (ms), ARGV[12] data of a last token event to append
  * before the status ('' for none: the attempt's final tokens ride along instead
- * of costing a round trip of their own), ARGV[13..] extra field/value pairs for the hash
+ * of costing a round trip of their own), ARGV[13] cancel channel (a canceled
+ * job's id is published there, so the worker running it aborts the backend
+ * call), ARGV[14..] extra field/value pairs for the hash
  * Returns {code, previous status}: 1 written, 0 no such record, -1 already
  * terminal, -2 previous status not allowed.
  */
@@ -56,7 +58,7 @@ local st = f[1]
 if not st then return {0, ''} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
 if not string.find(',' .. ARGV[7] .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 13))
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 14))
 if ARGV[12] ~= '' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'token', 'data', ARGV[12])
 end
@@ -74,6 +76,7 @@ if f[3] then
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', '1000000', '*', 'job', ARGV[5], 'event', ARGV[2], 'at', ARGV[1])
 end
 redis.call('PUBLISH', ARGV[4], ARGV[5])
+if ARGV[2] == 'canceled' then redis.call('PUBLISH', ARGV[13], ARGV[5]) end
 return {1, st}
 `;
 

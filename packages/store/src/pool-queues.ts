@@ -56,9 +56,7 @@ export class PoolQueues {
     return q;
   }
 
-  async add(pool: string, data: QueueJobData, priority: Priority, maxAttempts: number): Promise<void> {
-    await this.get(pool).add('infer', data, poolJobOptions(data.id, priority, maxAttempts));
-  }
+
 
   /**
    * Appends the pool job's add to a transaction of the caller on this same

@@ -6,9 +6,9 @@ import { readOwnJob } from './job-access';
 
 /**
  * POST /v1/jobs/{id}/cancel. The record turns canceled atomically; a queued
- * job also leaves its BullMQ queue. For a running one the job id is published
- * on `{prefix}:cancel`, where workers listen to abort the backend call (a
- * worker that takes a canceled job finds it terminal and skips it anyway).
+ * job also leaves its BullMQ queue. For a running one, the same transition
+ * publishes the job id on `{prefix}:cancel`, where workers listen to abort the
+ * backend call (a worker that takes a canceled job finds it terminal and skips it).
  */
 export function cancelJobHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext<JobIdParams>): Promise<HandlerResult> => {
@@ -19,7 +19,6 @@ export function cancelJobHandler(deps: ApiDeps) {
       case 'written':
         // False when a worker holds the job (then the cancel message reaches it).
         await deps.queues.removeWaiting(job.pool, id);
-        await deps.redis.publish(deps.store.keys.cancelChannel(), id);
         break;
       case 'missing':
         throw new NotFoundError(`no job ${id}`);
