@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ModelId } from './job-request.schema';
 
 export const BackendKind = z.enum(['openai', 'anthropic', 'openai-compatible', 'sim']);
 export type BackendKind = z.infer<typeof BackendKind>;
@@ -8,7 +9,7 @@ export const PoolName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'pool names are [
 
 /** One entry of MODELS_FILE. */
 export const ModelSpec = z.strictObject({
-  id: z.string().regex(/^[a-z0-9_-]+\/[A-Za-z0-9._:@/-]+$/, 'must look like provider/name'),
+  id: ModelId,
   backend: BackendKind,
   base_url: z.string().url().optional(),
   /** The name the upstream server knows the model by; defaults to the part of id after the slash. */

@@ -1,10 +1,10 @@
 import { canonicalJson, sha256Hex, ValidationError } from '@inferq/core';
-import type { JobAccepted, JobRequest } from '@inferq/core';
+import type { JobRequest } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
 import { idempotencyKeyOf } from '../tenancy/idempotency';
 import { webhookUrlChecker } from '../webhook-url-check';
-import { jobLinks, readOwnJob } from './job-access';
+import { acceptedBody, readOwnJob } from './job-access';
 import { submitJob } from './submit-job';
 
 /**
@@ -32,14 +32,7 @@ export function createJobHandler(deps: ApiDeps) {
     const claim = await deps.tenancy.idempotency.claim(ctx.tenant, key, digest, ctx.signal);
     if (claim.kind === 'replay') {
       const { record } = await readOwnJob(deps.store, claim.jobId, ctx.tenant);
-      const body: JobAccepted = {
-        id: record.id,
-        status: record.status,
-        model: record.model,
-        created_at: record.created_at,
-        links: jobLinks(record.id),
-      };
-      return { status: 200, body, headers: { 'Idempotent-Replayed': 'true' } };
+      return { status: 200, body: acceptedBody(record), headers: { 'Idempotent-Replayed': 'true' } };
     }
     try {
       const body = await submitJob(deps, ctx.tenant, request, model);

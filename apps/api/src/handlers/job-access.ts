@@ -1,4 +1,5 @@
 import { JOB_ID_PATTERN, NotFoundError } from '@inferq/core';
+import type { JobAccepted } from '@inferq/core';
 import type { JobStore, StoredJob } from '@inferq/store';
 
 /**
@@ -14,4 +15,9 @@ export async function readOwnJob(store: JobStore, id: string, tenant: string): P
 export function jobLinks(id: string): { self: string; events: string; cancel: string } {
   const self = `/v1/jobs/${id}`;
   return { self, events: `${self}/events`, cancel: `${self}/cancel` };
+}
+
+/** The answer to a submission (202, or 200 for an idempotent replay). */
+export function acceptedBody(j: { id: string; status: JobAccepted['status']; model: string; created_at: string }): JobAccepted {
+  return { id: j.id, status: j.status, model: j.model, created_at: j.created_at, links: jobLinks(j.id) };
 }

@@ -3,7 +3,7 @@ import type { JobAccepted, JobRequest, ResolvedModel } from '@inferq/core';
 import { isCacheable } from '@inferq/store';
 import { admit } from '../admission';
 import type { ApiDeps } from '../deps';
-import { jobLinks } from './job-access';
+import { acceptedBody } from './job-access';
 
 /**
  * Stores and enqueues one admitted job; or, for a cache-eligible request
@@ -21,13 +21,8 @@ export async function submitJob(
   const id = newJobId();
   const createdAt = Date.now();
   const job = { id, tenant, pool: model.pool, createdAt, request };
-  const accepted = (status: JobAccepted['status']): JobAccepted => ({
-    id,
-    status,
-    model: request.model,
-    created_at: iso(createdAt),
-    links: jobLinks(id),
-  });
+  const accepted = (status: JobAccepted['status']): JobAccepted =>
+    acceptedBody({ id, status, model: request.model, created_at: iso(createdAt) });
 
   if (isCacheable(request)) {
     const output = await deps.tenancy.responseCache.get(tenant, request.model, request);
