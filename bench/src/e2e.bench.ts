@@ -1,18 +1,27 @@
 import type { Redis } from 'ioredis';
 import { median, sleep, submitLoad, waitCompleted } from './load';
-import { perJob, redisSnapshot } from './redis-stats';
+import { perJob, perJobByCommand, redisSnapshot } from './redis-stats';
 import type { System, SystemName } from './systems';
 
 export interface E2eFigures {
   jobsPerS: number;
   commandsPerJob: number;
   redisCpuUsPerJob: number;
+  /**
+   * Redis calls per job by command (>= 0.1 per job, most first), from the
+   * median round by commandsPerJob. Commands a Lua script runs are counted
+   * under their own names as well as its EVALSHA, so this shows what the
+   * scripts do; the entries add up to about commandsPerJob.
+   */
+  commandBreakdown: Record<string, number>;
 }
 
 /**
  * Benchmarks 2 and 3: N jobs submitted at 50 connections, timed until the
  * last is finished; Redis commands and CPU per job from INFO deltas over the
- * same window (submit to readable result).
+ * same window (submit to readable result). The by-command breakdown is the
+ * one of the median round (by commands per job), so it matches the reported
+ * commandsPerJob when the rounds are odd in number.
  */
 export async function e2eBench(systems: System[], redis: Redis, jobs: number, rounds: number): Promise<Record<SystemName, E2eFigures>> {
   const runs = new Map<SystemName, E2eFigures[]>();
@@ -28,20 +37,24 @@ export async function e2eBench(systems: System[], redis: Redis, jobs: number, ro
       await load;
       const after = await redisSnapshot(redis);
       const cost = perJob(before, after, jobs);
-      const fig = {
+      const fig: E2eFigures = {
         jobsPerS: Math.round((jobs * 1000) / (done - t0)),
         commandsPerJob: Math.round(cost.commands * 10) / 10,
         redisCpuUsPerJob: Math.round(cost.cpuUs),
+        commandBreakdown: perJobByCommand(before, after, jobs),
       };
       runs.set(sys.name, [...(runs.get(sys.name) ?? []), fig]);
     }
   }
   const out = {} as Record<SystemName, E2eFigures>;
   for (const [name, list] of runs) {
+    // The median round by commands per job (the upper middle one for an even count).
+    const medianRound = [...list].sort((a, b) => a.commandsPerJob - b.commandsPerJob)[Math.floor(list.length / 2)]!;
     out[name] = {
       jobsPerS: median(list.map((x) => x.jobsPerS)),
       commandsPerJob: median(list.map((x) => x.commandsPerJob)),
       redisCpuUsPerJob: median(list.map((x) => x.redisCpuUsPerJob)),
+      commandBreakdown: medianRound.commandBreakdown,
     };
   }
   return out;

@@ -75,8 +75,8 @@ async function main(): Promise<void> {
       streamingError = err instanceof Error ? err.message : String(err);
     }
     await stopAll();
-    log('4. concurrency');
-    prefixes.push(`bench-conc-${runId}`);
+    log('4. concurrency: inferq worker, then raw BullMQ on the same jobs');
+    prefixes.push(`bench-conc-${runId}`, `bench-conc-bullmq-${runId}`);
     const concurrency = await concurrencyBench(redis, config.REDIS_URL, runId, plan.concJobs, 1000);
 
     const results: BenchResults = {

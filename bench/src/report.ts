@@ -7,6 +7,7 @@ const ratio = (a: number, b: number) => (b > 0 ? `${r1(a / b)}x` : 'n/a');
 export function markdown(r: BenchResults): string {
   const e = r.enqueue;
   const x = r.e2e;
+  const c = r.concurrency;
   const lines = [
     `### inferq benchmarks (${r.mode}, ${r.machine}, ${r.date})`,
     '',
@@ -24,9 +25,10 @@ export function markdown(r: BenchResults): string {
     `| submit -> running | ${r.latency.submitToRunning.p50} | ${r.latency.submitToRunning.p99} | ${r.latency.bullmqPickup.p50} / ${r.latency.bullmqPickup.p99} | p50 <= 3 ms |`,
     `| succeeded -> readable by GET (?wait) | ${r.latency.doneToReadable.p50} | ${r.latency.doneToReadable.p99} | | |`,
     '',
-    '| concurrency (one worker) | jobs | latency ms | wall ms | ideal ms | wall / ideal | worker peak RSS MB | target |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    `| sim at fixed latency | ${r.concurrency.jobs} | ${r.concurrency.latencyMs} | ${r.concurrency.wallMs} | ${r.concurrency.idealMs} | ${r.concurrency.ratio}x | ${r.concurrency.workerPeakRssMb} | <= 1.05x, <= 250 MB |`,
+    '| concurrency (one worker) | jobs | latency ms | wall ms | ideal ms | wall / ideal | wall / raw BullMQ wall | worker peak RSS MB | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| sim at fixed latency | ${c.jobs} | ${c.latencyMs} | ${c.wallMs} | ${c.idealMs} | ${c.ratio}x | ${c.wallVsBullmq}x | ${c.workerPeakRssMb} | <= 1.05x, <= 250 MB |`,
+    `| raw BullMQ worker (same jobs, sleep) | ${c.jobs} | ${c.latencyMs} | ${c.bullmq.wallMs} | ${c.idealMs} | ${c.bullmq.ratio}x | 1x | ${c.bullmq.workerPeakRssMb} | |`,
     '',
   ];
   if (r.streaming) {
@@ -41,7 +43,30 @@ export function markdown(r: BenchResults): string {
   } else {
     lines.push(`streaming: not measured (${r.streamingError ?? 'unknown reason'})`, '');
   }
+  lines.push(...commandTable(r.e2e));
   return lines.join('\n');
+}
+
+/** Redis calls per job by command in the end-to-end run, one column per system. */
+function commandTable(x: BenchResults['e2e']): string[] {
+  const order = ['inferq', 'naive', 'floor'] as const;
+  const names = [...new Set(order.flatMap((s) => Object.keys(x[s].commandBreakdown ?? {})))];
+  const cell = (s: (typeof order)[number], name: string) => x[s].commandBreakdown?.[name] ?? 0;
+  // Most calls first (the most of the three systems), ties by name.
+  const most = (name: string) => Math.max(...order.map((s) => cell(s, name)));
+  names.sort((a, b) => most(b) - most(a) || a.localeCompare(b));
+  return [
+    'Redis commands per job, by command (end-to-end run):',
+    '',
+    '| command | inferq | naive | floor |',
+    '| --- | --- | --- | --- |',
+    ...names.map((n) => `| ${n} | ${order.map((s) => (cell(s, n) ? cell(s, n) : '-')).join(' | ')} |`),
+    '',
+    'Same end-to-end window as "Redis commands / job" above; commands under 0.1 per job are left out (-).',
+    'Commands run inside Lua scripts (EVALSHA) are counted by Redis under their own names too, so the rows',
+    'below evalsha show what the scripts do, and the rows add up to the total above.',
+    '',
+  ];
 }
 
 /** A small SVG line chart of enqueue throughput against in-flight requests. */

@@ -20,3 +20,5 @@ export * from './webhook-payload.schema';
 export { runMain } from './run-main';
 export type { Closable } from './run-main';
 export { parseRetryAfterMs } from './retry-after';
+export { TurnBatcher } from './turn-batcher';
+export type { BatchShare } from './turn-batcher';

@@ -45,6 +45,15 @@ describe('JobStore', () => {
     expect(await redis.pttl(store.keys.job(id))).toBeGreaterThan(0);
   });
 
+  it('keeps the first start time across attempts', async () => {
+    const id = await newJob();
+    await store.start(id, 1, 1_000);
+    await store.requeue(id, { code: 'provider_unavailable', message: 'x', retryable: true });
+    await store.start(id, 2, 5_000);
+    const h = await redis.hmget(store.keys.job(id), 'first_started_at', 'started_at', 'attempts');
+    expect(h).toEqual(['1000', '5000', '2']);
+  });
+
   it('lets exactly one of many concurrent terminal writes win', async () => {
     const id = await newJob();
     await store.start(id, 1);
@@ -109,6 +118,10 @@ describe('JobStore side effects of transitions', () => {
 
     const usage = await redis.hgetall(store.keys.usage(tenant, new Date().toISOString().slice(0, 10)));
     expect(usage).toEqual({ 'sim/echo|jobs': '2', 'sim/echo|input_tokens': '3', 'sim/echo|output_tokens': '5' });
+    // Usage is kept for 400 days, set with the day's first job.
+    const ttlDays = (await redis.pttl(store.keys.usage(tenant, new Date().toISOString().slice(0, 10)))) / 86_400_000;
+    expect(ttlDays).toBeGreaterThan(399);
+    expect(ttlDays).toBeLessThanOrEqual(400);
 
     const outbox = await redis.xrange(store.keys.webhookOutbox(), '-', '+');
     const mine = outbox.map(([, f]) => f).filter((f) => f[1] === a);

@@ -14,12 +14,15 @@
  * -1 already terminal (then only the code).
  */
 export const START_LUA = `
-local f = redis.call('HMGET', KEYS[1], 'status', 'req', 'created_at', 'model', 'webhook')
+local f = redis.call('HMGET', KEYS[1], 'status', 'req', 'created_at', 'model', 'webhook', 'first_started_at')
 local st = f[1]
 if not st then return {0} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1} end
-redis.call('HSETNX', KEYS[1], 'first_started_at', ARGV[1])
-redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', ARGV[2])
+if f[6] then
+  redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', ARGV[2])
+else
+  redis.call('HSET', KEYS[1], 'status', 'running', 'started_at', ARGV[1], 'attempts', ARGV[2], 'first_started_at', ARGV[1])
+end
 if st ~= 'running' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', 'type', 'status', 'data', '{"status":"running"}')
   if f[5] then
@@ -68,10 +71,10 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 if ARGV[8] ~= '' then redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[8]) end
 if redis.call('DECR', KEYS[4]) < 0 then redis.call('SET', KEYS[4], 0) end
-redis.call('HINCRBY', KEYS[5], f[2] .. '|jobs', 1)
+-- The day's hash gets its expiry with its model's first job; later jobs leave it be.
+if redis.call('HINCRBY', KEYS[5], f[2] .. '|jobs', 1) == 1 then redis.call('PEXPIRE', KEYS[5], ARGV[11]) end
 if ARGV[9] ~= '0' then redis.call('HINCRBY', KEYS[5], f[2] .. '|input_tokens', ARGV[9]) end
 if ARGV[10] ~= '0' then redis.call('HINCRBY', KEYS[5], f[2] .. '|output_tokens', ARGV[10]) end
-redis.call('PEXPIRE', KEYS[5], ARGV[11])
 if f[3] then
   redis.call('XADD', KEYS[6], 'MAXLEN', '~', '1000000', '*', 'job', ARGV[5], 'event', ARGV[2], 'at', ARGV[1])
 end

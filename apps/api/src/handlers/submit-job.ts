@@ -1,7 +1,6 @@
 import { AppError, iso, newJobId, UnavailableError } from '@inferq/core';
 import type { JobAccepted, JobRequest, ResolvedModel } from '@inferq/core';
 import { isCacheable } from '@inferq/store';
-import { admit } from '../admission';
 import type { ApiDeps } from '../deps';
 import { acceptedBody } from './job-access';
 
@@ -34,7 +33,7 @@ export async function submitJob(
     }
   }
 
-  await admit({ redis: deps.redis, store: deps.store, limits: deps.tenancy.limits }, tenant, request, model);
+  await deps.tenancy.admission.admit(tenant);
   try {
     await deps.enqueuer.enqueue(job);
   } catch (err) {

@@ -61,6 +61,31 @@ describe('RATE_LIMIT_RPM', () => {
   });
 });
 
+describe('RATE_LIMIT_RPM under concurrent requests', () => {
+  let t: TestApi;
+  beforeAll(async () => {
+    t = await startTestApi('api-rpm-burst', { RATE_LIMIT_RPM: '7' });
+  });
+  afterAll(() => t.close());
+
+  it('lets exactly the limit through a burst counted together, each with its own RateLimit-Remaining', async () => {
+    const burst = await Promise.all(Array.from({ length: 12 }, () => t.http.get('/v1/models').set(AUTH_ACME)));
+    const passed = burst.filter((r) => r.status === 200);
+    const limited = burst.filter((r) => r.status === 429);
+    expect(passed).toHaveLength(7);
+    expect(limited).toHaveLength(5);
+    expect(passed.map((r) => Number(r.headers['ratelimit-remaining'])).sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    for (const r of limited) {
+      expect(r.body.error.code).toBe('rate_limited');
+      expect(r.headers['ratelimit-remaining']).toBe('0');
+    }
+    // Once over, the tenant is refused from memory too, and still with a Retry-After.
+    const again = await t.http.get('/v1/models').set(AUTH_ACME).expect(429);
+    expect(Number(again.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    await t.http.get('/v1/models').set(AUTH_GLOBEX).expect(200);
+  });
+});
+
 describe('MAX_QUEUED_PER_TENANT and DAILY_TOKEN_BUDGET', () => {
   let t: TestApi;
   beforeAll(async () => {

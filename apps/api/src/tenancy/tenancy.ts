@@ -1,6 +1,7 @@
 import { redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { ResponseCache } from '@inferq/store';
+import { Admission } from '../admission';
 import { BootstrapKeys } from '../auth';
 import type { ApiConfig } from '../env';
 import { ApiKeyStore } from './api-key-store';
@@ -15,6 +16,8 @@ import type { Redis } from './redis-client';
 export interface Tenancy {
   keys: ApiKeyStore;
   limits: TenantLimits;
+  /** The queue_full and budget gate of every submission. */
+  admission: Admission;
   rateLimiter: RequestRateLimiter;
   idempotency: IdempotencyStore;
   responseCache: ResponseCache;
@@ -45,6 +48,7 @@ export function createTenancy(config: TenancyConfig, redis: Redis, subscriber: R
   return {
     keys,
     limits,
+    admission: new Admission(redis, redisKeys(prefix), limits),
     rateLimiter,
     idempotency: new IdempotencyStore(redis, prefix),
     responseCache: new ResponseCache(redis, prefix, config.CACHE_TTL),
