@@ -24,6 +24,8 @@ export interface HandlerContext<P = NoInput, Q = NoInput, B = undefined> {
   headers: Readonly<Record<string, string | string[] | undefined>>;
   /** Aborted when the client goes away (long-polls stop waiting). */
   signal: AbortSignal;
+  /** The route's precheck, started as soon as the tenant was known (resolved when it has none). */
+  precheck: Promise<void>;
 }
 
 export interface HandlerResult {
@@ -43,6 +45,7 @@ export interface RawRequest {
   body: unknown;
   headers: HandlerContext['headers'];
   signal: AbortSignal;
+  precheck?: Promise<void>;
 }
 
 export interface Route {
@@ -54,6 +57,8 @@ export interface Route {
   /** The schemas the route validates with, for the OpenAPI document. */
   schemas: RouteSchemas;
   doc?: RouteDoc;
+  /** See RouteSpec.precheck. */
+  precheck?: (tenant: string) => Promise<void>;
   invoke(raw: RawRequest): Promise<RouteResult>;
 }
 
@@ -74,6 +79,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Summary, responses and examples for /openapi.json (optional). */
   doc?: RouteDoc;
+  /**
+   * A check of the tenant alone (no body needed) that the adapter starts
+   * beside the rate limit and the body's reading, so its round trip overlaps
+   * theirs; the handler awaits `ctx.precheck` where the answer matters.
+   */
+  precheck?: (tenant: string) => Promise<void>;
   handler: (ctx: HandlerContext<z.output<P>, z.output<Q>, BodyOf<B>>) => Promise<RouteResult>;
 }
 
@@ -92,11 +103,13 @@ export function defineRoute<
     acceptsBody: spec.body !== undefined,
     schemas: { params: paramsSchema, query: querySchema, body: spec.body },
     doc: spec.doc,
+    precheck: spec.precheck,
     async invoke(raw) {
       const params = parsePart(paramsSchema, raw.params, 'params') as z.output<P>;
       const query = parsePart(querySchema, raw.query ?? {}, 'query') as z.output<Q>;
       const body = (spec.body ? parsePart(spec.body, raw.body, 'body') : undefined) as BodyOf<B>;
-      return spec.handler({ tenant: raw.tenant, params, query, body, headers: raw.headers, signal: raw.signal });
+      const precheck = raw.precheck ?? Promise.resolve();
+      return spec.handler({ tenant: raw.tenant, params, query, body, headers: raw.headers, signal: raw.signal, precheck });
     },
   };
 }

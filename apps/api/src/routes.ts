@@ -24,6 +24,7 @@ export function createRoutes(deps: ApiDeps): Route[] {
       path: '/v1/jobs',
       auth: 'tenant',
       body: JobRequest,
+      precheck: (tenant) => deps.tenancy.admission.admit(tenant),
       handler: createJobHandler(deps),
     }),
     defineRoute({

@@ -25,7 +25,7 @@ export function createJobHandler(deps: ApiDeps) {
     }
     if (request.webhook) await checkWebhookUrl(request.webhook.url);
     const key = idempotencyKeyOf(ctx.headers);
-    if (key === undefined) return { status: 202, body: await submitJob(deps, ctx.tenant, request, model) };
+    if (key === undefined) return { status: 202, body: await submitJob(deps, ctx.tenant, request, model, ctx.precheck) };
 
     // The parsed request (defaults applied, keys sorted) is what "the same body" means.
     const digest = sha256Hex(canonicalJson(request));
@@ -35,7 +35,7 @@ export function createJobHandler(deps: ApiDeps) {
       return { status: 200, body: acceptedBody(record), headers: { 'Idempotent-Replayed': 'true' } };
     }
     try {
-      const body = await submitJob(deps, ctx.tenant, request, model);
+      const body = await submitJob(deps, ctx.tenant, request, model, ctx.precheck);
       await claim.commit(body.id);
       return { status: 202, body };
     } catch (err) {

@@ -10,12 +10,15 @@ import { acceptedBody } from './job-access';
  * stores it already succeeded from the cached output, `cached: true`, costing
  * no tokens and no admission (it queues nothing). The cache is read only for
  * eligible requests, so other submissions pay no extra round trip.
+ * `admitted` is the route's precheck (Admission, started with the request):
+ * a cache hit does not wait for it.
  */
 export async function submitJob(
   deps: ApiDeps,
   tenant: string,
   request: JobRequest,
   model: ResolvedModel,
+  admitted: Promise<void>,
 ): Promise<JobAccepted> {
   const id = newJobId();
   const createdAt = Date.now();
@@ -33,7 +36,7 @@ export async function submitJob(
     }
   }
 
-  await deps.tenancy.admission.admit(tenant);
+  await admitted;
   try {
     await deps.enqueuer.enqueue(job);
   } catch (err) {

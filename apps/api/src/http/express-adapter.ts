@@ -85,10 +85,12 @@ async function run(route: Route, req: Request, res: Response, json: RequestHandl
   // Auth first: an unauthenticated caller gets 401 before any body is read.
   const tenant = await authorize(route.auth, req.headers.authorization, opts.auth);
   noteRequest(res, { tenant, jobId: jobIdOf(req, undefined) });
-  // The rate limit's round trip and the body's reading overlap; a limited request still gets its 429 first.
+  // The rate limit's round trip, the route's precheck and the body's reading overlap; a limited
+  // request still gets its 429 first, a bad body its 4xx before the precheck's answer.
   const limited = route.auth === 'tenant' && opts.limitRequest ? opts.limitRequest(tenant) : undefined;
+  const precheck = route.precheck?.(tenant);
   const body = route.acceptsBody ? readJsonBody(req, res, json) : undefined;
-  body?.catch(() => undefined);
+  for (const p of [precheck, body]) p?.catch(() => undefined);
   if (limited) res.set(await limited);
   await body;
   const aborted = new AbortController();
@@ -102,6 +104,7 @@ async function run(route: Route, req: Request, res: Response, json: RequestHandl
     body: req.body,
     headers: req.headers,
     signal: aborted.signal,
+    precheck,
   });
   if (isStreamResult(result)) return sendStream(res, result, aborted.signal);
   noteRequest(res, { jobId: jobIdOf(req, result.body) });

@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { WEBHOOK_QUEUE } from '@inferq/core';
+import type { Logger } from '@inferq/core';
 import { openQueue } from '@inferq/store';
 import { createApiMetrics, createMetricsRegistry, metricsEndpoint, registerQueueDepth } from '@inferq/telemetry';
 import type { ApiMetrics, DepthSource } from '@inferq/telemetry';
@@ -22,8 +23,11 @@ export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
   registerQueueDepth(registry, (): DepthSource[] => [...pools.map((p) => deps.queues.get(p)), webhooks]);
   const endpoint = metricsEndpoint(registry, deps.config.METRICS_TOKEN);
 
+  // The access line holds only what finished() puts there, none of it secret: redaction (a walk
+  // over every redact path per line) is left to the loggers that log objects from elsewhere.
+  const access = deps.logger.child({}, { redact: { paths: [] } });
   const observe: RequestHandler = (req, res, next) => {
-    res.on('finish', () => finished(req, res, metrics));
+    res.on('finish', () => finished(req, res, metrics, access));
     next();
   };
   const serveMetrics: RequestHandler = (req, res, next) => {
@@ -43,7 +47,7 @@ export function routeTemplate(req: Request, res: Response): string {
   return req.path === '/metrics' ? '/metrics' : 'unmatched';
 }
 
-function finished(req: Request, res: Response, metrics: ApiMetrics): void {
+function finished(req: Request, res: Response, metrics: ApiMetrics, access: Logger): void {
   const ctx = requestContext(res);
   const route = routeTemplate(req, res);
   const seconds = ctx ? Number(process.hrtime.bigint() - ctx.startedAt) / 1e9 : 0;
@@ -54,7 +58,15 @@ function finished(req: Request, res: Response, metrics: ApiMetrics): void {
     if (typeof model === 'string') metrics.jobSubmitted(model);
   }
   if (!ctx) return;
-  const line = { method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), tenant: ctx.tenant, jobId: ctx.jobId };
-  if (QUIET_PATHS.has(req.path)) ctx.log.debug(line, 'request');
-  else ctx.log.info(line, 'request');
+  const line = {
+    requestId: ctx.requestId,
+    method: req.method,
+    route,
+    status: res.statusCode,
+    ms: Math.round(seconds * 1000),
+    tenant: ctx.tenant,
+    jobId: ctx.jobId,
+  };
+  if (QUIET_PATHS.has(req.path)) access.debug(line, 'request');
+  else access.info(line, 'request');
 }

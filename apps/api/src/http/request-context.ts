@@ -5,13 +5,30 @@ import type { Logger } from '@inferq/core';
 /** What the access log learns about a request while it runs. */
 export interface RequestContext {
   requestId: string;
-  /** pino child logger carrying `requestId`. */
-  log: Logger;
+  /** pino child logger carrying `requestId`, made on first use: most requests only log their access line. */
+  readonly log: Logger;
   startedAt: bigint;
   tenant?: string;
   jobId?: string;
   /** The route template that matched (`/v1/jobs/{id}`), never the raw path. */
   route?: string;
+}
+
+class Context implements RequestContext {
+  private child: Logger | undefined;
+  tenant?: string;
+  jobId?: string;
+  route?: string;
+  readonly startedAt = process.hrtime.bigint();
+
+  constructor(
+    readonly requestId: string,
+    private readonly logger: Logger,
+  ) {}
+
+  get log(): Logger {
+    return (this.child ??= this.logger.child({ requestId: this.requestId }));
+  }
 }
 
 // Keyed by the response, not res.locals (untyped), and gone with it.
@@ -20,13 +37,13 @@ const contexts = new WeakMap<Response, RequestContext>();
 /** A caller's id is kept when it looks like an id; anything else gets a fresh UUID. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** `X-Request-Id` in (or a new one) and out, and a child logger per request. */
+/** `X-Request-Id` in (or a new one) and out, and a logger per request. */
 export function requestContextMiddleware(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const given = req.headers['x-request-id'];
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', requestId);
-    contexts.set(res, { requestId, log: logger.child({ requestId }), startedAt: process.hrtime.bigint() });
+    contexts.set(res, new Context(requestId, logger));
     next();
   };
 }
