@@ -168,6 +168,6 @@ describe('models and health', () => {
 
   it('answers healthz and readyz without a key', async () => {
     expect((await t.http.get('/healthz').expect(200)).body).toEqual({ status: 'ok' });
-    expect((await t.http.get('/readyz').expect(200)).body).toEqual({ status: 'ok' });
+    expect((await t.http.get('/readyz').expect(200)).body).toEqual({ status: 'ready' });
   });
 });

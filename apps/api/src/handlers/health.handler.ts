@@ -12,6 +12,6 @@ export async function healthzHandler(): Promise<HandlerResult> {
 export function readyzHandler(deps: ApiDeps) {
   return async (): Promise<HandlerResult> => {
     if (!(await redisAnswers(deps.redis))) throw new UnavailableError('Redis does not answer');
-    return { status: 200, body: { status: 'ok' } };
+    return { status: 200, body: { status: 'ready' } };
   };
 }

@@ -20,6 +20,7 @@ export const ModelList = z.object({
   data: z.array(z.object({ id: z.string(), backend: BackendKind, pool: z.string() })),
 });
 export const HealthStatus = z.object({ status: z.literal('ok') });
+export const ReadyStatus = z.object({ status: z.literal('ready') });
 export const WebhookSecret = z.object({ secret: z.string().startsWith('whsec_') });
 export const UsageReport = z.object({
   data: z.array(

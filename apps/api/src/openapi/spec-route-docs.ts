@@ -1,5 +1,5 @@
 import { JobAccepted, JobList, JobRecord } from '@inferq/core';
-import { ApiKeyCreated, ApiKeyList, HealthStatus, ModelList, UsageReport, WebhookSecret } from './components';
+import { ApiKeyCreated, ApiKeyList, HealthStatus, ModelList, ReadyStatus, UsageReport, WebhookSecret } from './components';
 import {
   canceledRecordExample,
   jobAcceptedExample,
@@ -127,7 +127,7 @@ export const SPEC_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'GET /readyz': {
     summary: 'Readiness: Redis answers',
-    responses: { 200: { description: 'Ready.', schema: HealthStatus, example: { status: 'ok' } } },
+    responses: { 200: { description: 'Ready.', schema: ReadyStatus, example: { status: 'ready' } } },
     errors: ['unavailable'],
   },
   'GET /metrics': {
