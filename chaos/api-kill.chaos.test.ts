@@ -20,10 +20,12 @@ it('every submission answered 202 is a job that finishes, though the api was SIG
   const kills: number[] = [];
   let stop = false;
 
+  // Submits until `stop`: the cap is only a bound. It must not run out before the last restart,
+  // or that restart has no acknowledged submission to measure its recovery by.
   const loading = submitLoad(
     () => api.url,
     c.apiKey,
-    3000,
+    50_000,
     16,
     (i) => ({
       model: 'sim/echo',
