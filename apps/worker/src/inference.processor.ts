@@ -36,7 +36,9 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     // Canceled, expired or already finished by another attempt: nothing to run.
     if (started.kind !== 'started') return;
 
-    const log = deps.logger.child({ jobId: id, tenant, attempt });
+    // A child logger costs ~4 us to make and most jobs never log: made on first use.
+    let child: Logger | undefined;
+    const log = () => (child ??= deps.logger.child({ jobId: id, tenant, attempt }));
     const failNow = async (error: JobError) => {
       if ((await deps.store.fail(id, tenant, error)).kind === 'written') deps.metrics?.jobFinished(started.model, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
@@ -59,7 +61,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
         // A lost cache write only costs a future miss; the job has succeeded either way.
         await deps.responseCache
           .put(tenant, started.model, started.request, run.output)
-          .catch((err: unknown) => log.warn({ err }, 'response cache write failed'));
+          .catch((err: unknown) => log().warn({ err }, 'response cache write failed'));
       }
       return;
     }
@@ -72,7 +74,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
       throw new DelayedError();
     }
     const { error, retryAfterMs } = failure;
-    log.warn({ code: error.code, retryable: error.retryable }, 'attempt failed');
+    log().warn({ code: error.code, retryable: error.retryable }, 'attempt failed');
     deps.metrics?.backendError(model.backend, error.code);
     if (!error.retryable || attempt >= maxAttempts) {
       if ((await deps.store.fail(id, tenant, error, run.ttftMs)).kind === 'written') deps.metrics?.jobFinished(model.id, 'failed');
@@ -90,7 +92,7 @@ type AttemptResult =
 interface Attempt {
   id: string;
   attempt: number;
-  log: Logger;
+  log: () => Logger;
 }
 
 async function runAttempt(deps: ProcessorDeps, a: Attempt, model: ResolvedModel, req: StoredRequest): Promise<AttemptResult> {

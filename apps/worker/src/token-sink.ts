@@ -39,7 +39,8 @@ export class TokenSink {
     private readonly write: WriteTokens,
     /** Called once when the job turns out to have moved on (canceled, taken over). */
     private readonly onGone: () => void,
-    private readonly log: Logger,
+    /** The job's logger, made on first use (most jobs never log). */
+    private readonly log: () => Logger,
     private readonly batching: TokenBatching = TOKEN_BATCHING,
   ) {}
 
@@ -103,7 +104,7 @@ export class TokenSink {
       this.buffered = '';
       this.onGone();
     } catch (err) {
-      this.log.warn({ err }, 'writing streamed tokens failed; the final output is unaffected');
+      this.log().warn({ err }, 'writing streamed tokens failed; the final output is unaffected');
     }
   }
 }
