@@ -1,14 +1,15 @@
 import { BudgetExceededError, QueueFullError, TurnBatcher } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import { utcDay } from '@inferq/store';
-import type { TenantLimits } from './tenancy/tenant-limits';
+import type { Limits, TenantLimits } from './tenancy/tenant-limits';
 import type { Redis } from './tenancy/redis-client';
 
 /** Retry-After of queue_full (s): jobs finish continuously, so soon is worth a try. */
 const QUEUE_FULL_RETRY_S = 5;
 
-/** The counters admission reads: jobs queued or running, and the day's usage hash when a budget applies. */
-interface Counters {
+/** What admission decides on: the tenant's limits, its jobs queued or running, and the day's usage hash when a budget applies. */
+interface Standing {
+  limits: Limits;
   active: number;
   usage: Record<string, string> | undefined;
 }
@@ -24,7 +25,7 @@ interface Counters {
  * submits of one tenant can pass the cap by at most their own number.
  */
 export class Admission {
-  private readonly reads: TurnBatcher<string, Counters>;
+  private readonly reads: TurnBatcher<string, Standing>;
 
   constructor(
     private readonly redis: Redis,
@@ -35,8 +36,8 @@ export class Admission {
   }
 
   async admit(tenant: string, now = Date.now()): Promise<void> {
-    const limits = await this.limits.effective(tenant);
     const { result } = await this.reads.add(tenant);
+    const { limits } = result;
     if (result.active >= limits.max_queued) {
       throw new QueueFullError(`too many jobs queued or running (limit ${limits.max_queued})`, QUEUE_FULL_RETRY_S);
     }
@@ -52,15 +53,15 @@ export class Admission {
   }
 
   /** One round trip; the budget hash is read only when a budget applies. */
-  private async read(tenant: string): Promise<Counters> {
-    const { daily_token_budget } = await this.limits.effective(tenant);
+  private async read(tenant: string): Promise<Standing> {
+    const limits = await this.limits.effective(tenant);
     // Plain commands, not a pipeline: this connection carries BullMQ's scripts, and every ioredis
     // pipeline copies them all. Sent at once, they wait on Redis together.
     const [active, usage] = await Promise.all([
       this.redis.get(this.keys.tenantActive(tenant)),
-      daily_token_budget !== null ? this.redis.hgetall(this.keys.usage(tenant, utcDay(Date.now()))) : undefined,
+      limits.daily_token_budget !== null ? this.redis.hgetall(this.keys.usage(tenant, utcDay(Date.now()))) : undefined,
     ]);
-    return { active: Number(active ?? 0), usage };
+    return { limits, active: Number(active ?? 0), usage };
   }
 }
 

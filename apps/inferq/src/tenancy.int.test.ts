@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StartedApi } from '@inferq/api';
+import type { StartedApi, UsageRow } from '@inferq/api';
 import { JobRecord } from '@inferq/core';
 import { createRedis, ResponseCache } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
@@ -58,20 +58,12 @@ const finished = async (tenant: keyof typeof KEYS, id: string) =>
     }, 20_000),
   );
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
-type Row = {
-  date: string;
-  model: string;
-  jobs: number;
-  input_tokens: number;
-  output_tokens: number;
-  estimated_cost_usd?: number;
-};
 /** Totals per model over yesterday and today (a run across midnight UTC splits the days). */
-async function usageByModel(tenant: keyof typeof KEYS): Promise<Map<string, Row>> {
+async function usageByModel(tenant: keyof typeof KEYS): Promise<Map<string, UsageRow>> {
   const res = await http(tenant, 'GET', `/v1/usage?from=${day(-1)}&to=${day(0)}`);
   expect(res.status).toBe(200);
-  const totals = new Map<string, Row>();
-  for (const r of res.body.data as Row[]) {
+  const totals = new Map<string, UsageRow>();
+  for (const r of res.body.data as UsageRow[]) {
     const t = totals.get(r.model) ?? {
       ...r,
       jobs: 0,

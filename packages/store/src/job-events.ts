@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { redisKeys } from '@inferq/core';
+import { redisKeys, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import { TOKENS_LUA } from './lua-scripts';
 
@@ -43,8 +43,7 @@ export class JobEventLog {
   constructor(redis: Redis, opts: JobEventLogOptions) {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
-    if (!('iqTokens' in redis)) redis.defineCommand('iqTokens', { numberOfKeys: 2, lua: TOKENS_LUA });
-    this.redis = redis as Scripted;
+    this.redis = withLuaCommands<Scripted>(redis, { iqTokens: { numberOfKeys: 2, lua: TOKENS_LUA } });
   }
 
   get tokensChannel(): string {

@@ -1,6 +1,6 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { JobError, JobList, JobOutput, JobStatus, Usage } from '@inferq/core';
-import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
+import { jobIdLowerBound, NotFoundError, redisKeys, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
 import { decodeJob, encodeNewJob } from './record-codec';
@@ -66,12 +66,11 @@ export class JobStore {
   ) {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
-    if (!('iqStart' in redis)) {
-      redis.defineCommand('iqStart', { numberOfKeys: 3, lua: START_LUA });
-      redis.defineCommand('iqFinish', { numberOfKeys: 6, lua: FINISH_LUA });
-      redis.defineCommand('iqRequeue', { numberOfKeys: 2, lua: REQUEUE_LUA });
-    }
-    this.redis = redis as Scripted;
+    this.redis = withLuaCommands<Scripted>(redis, {
+      iqStart: { numberOfKeys: 3, lua: START_LUA },
+      iqFinish: { numberOfKeys: 6, lua: FINISH_LUA },
+      iqRequeue: { numberOfKeys: 2, lua: REQUEUE_LUA },
+    });
   }
 
   get eventsChannel(): string {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Delivery } from '@inferq/core';
-import { redisKeys } from '@inferq/core';
+import { redisKeys, withLuaCommands } from '@inferq/core';
 
 /** Attempts kept on a record; older ones drop off first. */
 export const MAX_DELIVERIES_KEPT = 100;
@@ -29,8 +29,8 @@ type Scripted = Redis & { iqAppendDelivery(key: string, delivery: string, keep: 
 
 /** Appends one delivery attempt to a job's record; false when the record is gone. */
 export async function appendDelivery(redis: Redis, prefix: string, jobId: string, delivery: Delivery): Promise<boolean> {
-  if (!('iqAppendDelivery' in redis)) redis.defineCommand('iqAppendDelivery', { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA });
-  const kept = await (redis as Scripted).iqAppendDelivery(
+  const scripted = withLuaCommands<Scripted>(redis, { iqAppendDelivery: { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA } });
+  const kept = await scripted.iqAppendDelivery(
     redisKeys(prefix).job(jobId), JSON.stringify(delivery), String(MAX_DELIVERIES_KEPT),
   );
   return kept > 0;

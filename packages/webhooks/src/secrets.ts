@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { redisKeys } from '@inferq/core';
+import { redisKeys, withLuaCommands } from '@inferq/core';
 
 /** How long a rotated-out secret still signs deliveries (ms): receivers get a day to switch. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
@@ -43,8 +43,7 @@ export class WebhookSecrets {
     prefix: string,
     private readonly overlapMs = ROTATION_OVERLAP_MS,
   ) {
-    if (!('iqRotateSecret' in redis)) redis.defineCommand('iqRotateSecret', { numberOfKeys: 1, lua: ROTATE_LUA });
-    this.redis = redis as Scripted;
+    this.redis = withLuaCommands<Scripted>(redis, { iqRotateSecret: { numberOfKeys: 1, lua: ROTATE_LUA } });
     this.keys = redisKeys(prefix);
   }
 

@@ -8,10 +8,10 @@ import { acceptedBody } from './job-access';
  * Stores and enqueues one admitted job; or, for a cache-eligible request
  * (`cache: true`, temperature 0) whose answer is in the response cache,
  * stores it already succeeded from the cached output, `cached: true`, costing
- * no tokens and no admission (it queues nothing). The cache is read only for
- * eligible requests, so other submissions pay no extra round trip.
- * `admitted` is the route's precheck (Admission, started with the request):
- * a cache hit does not wait for it.
+ * no tokens and passing no admission check (it queues nothing). The cache is
+ * read only for eligible requests, so other submissions pay no extra round
+ * trip. `admitted` is the route's precheck (Admission, started with the
+ * request): a cache hit does not wait for it.
  */
 export async function submitJob(
   deps: ApiDeps,

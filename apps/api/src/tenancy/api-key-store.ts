@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { iso, redisKeys, sha256Hex } from '@inferq/core';
+import { iso, redisKeys, sha256Hex, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import type { Redis } from './redis-client';
 
@@ -45,8 +45,7 @@ export class ApiKeyStore {
 
   constructor(redis: Redis, prefix: string) {
     this.keys = redisKeys(prefix);
-    if (!('iqRevokeKey' in redis)) redis.defineCommand('iqRevokeKey', { numberOfKeys: 2, lua: REVOKE_LUA });
-    this.redis = redis as Scripted;
+    this.redis = withLuaCommands<Scripted>(redis, { iqRevokeKey: { numberOfKeys: 2, lua: REVOKE_LUA } });
   }
 
   async create(tenant: string, now = Date.now()): Promise<ApiKeyInfo & { key: string }> {

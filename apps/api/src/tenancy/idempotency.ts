@@ -1,4 +1,4 @@
-import { ConflictError, IdempotencyMismatchError, redisKeys, ValidationError } from '@inferq/core';
+import { ConflictError, IdempotencyMismatchError, redisKeys, ValidationError, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import type { Redis } from './redis-client';
 
@@ -41,8 +41,7 @@ export class IdempotencyStore {
 
   constructor(redis: Redis, prefix: string) {
     this.keys = redisKeys(prefix);
-    if (!('iqIdemCas' in redis)) redis.defineCommand('iqIdemCas', { numberOfKeys: 1, lua: CAS_LUA });
-    this.redis = redis as Scripted;
+    this.redis = withLuaCommands<Scripted>(redis, { iqIdemCas: { numberOfKeys: 1, lua: CAS_LUA } });
   }
 
   async claim(tenant: string, key: string, digest: string, signal?: AbortSignal): Promise<IdempotencyClaim> {
