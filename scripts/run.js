@@ -11,7 +11,12 @@ const { devCredentials } = require('./dev-credentials');
 
 const ROOT = path.resolve(__dirname, '..');
 const PNPM_VERSION = require('../package.json').packageManager.split('@')[1];
-const APPS = { 'start:api': 'api', 'start:worker': 'worker', 'start:dispatcher': 'dispatcher', 'start:dashboard': 'dashboard' };
+const APPS = {
+  'start:api': 'api',
+  'start:worker': 'worker',
+  'start:dispatcher': 'dispatcher',
+  'start:dashboard': 'dashboard',
+};
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
@@ -52,7 +57,16 @@ async function test(args) {
   console.error('[inferq] typechecking sources and tests ...');
   node('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.test.json']);
   console.error('[inferq] checking for import cycles ...');
-  node('node_modules/madge/bin/cli.js', ['--circular', '--extensions', 'ts', '--ts-config', 'tsconfig.test.json', '--no-spinner', 'apps', 'packages']);
+  node('node_modules/madge/bin/cli.js', [
+    '--circular',
+    '--extensions',
+    'ts',
+    '--ts-config',
+    'tsconfig.test.json',
+    '--no-spinner',
+    'apps',
+    'packages',
+  ]);
   await withRedis();
   node('node_modules/jest/bin/jest.js', args);
 }

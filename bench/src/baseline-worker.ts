@@ -7,14 +7,10 @@ import { Redis } from 'ioredis';
  * Run as its own process: REDIS_URL, BENCH_PREFIX, WORKER_CONCURRENCY.
  */
 const env = process.env;
-const worker = new Worker(
-  'bench',
-  async (job) => ({ pickupMs: (job.processedOn ?? Date.now()) - job.timestamp }),
-  {
-    connection: new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }),
-    prefix: env.BENCH_PREFIX ?? 'bench',
-    concurrency: Number(env.WORKER_CONCURRENCY ?? 32),
-  },
-);
+const worker = new Worker('bench', async (job) => ({ pickupMs: (job.processedOn ?? Date.now()) - job.timestamp }), {
+  connection: new Redis(env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null }),
+  prefix: env.BENCH_PREFIX ?? 'bench',
+  concurrency: Number(env.WORKER_CONCURRENCY ?? 32),
+});
 worker.on('ready', () => process.stdout.write('worker started\n'));
 process.on('SIGTERM', () => void worker.close().then(() => process.exit(0)));

@@ -34,7 +34,13 @@ const r2 = (x: number) => Math.round(x * 100) / 100;
  * finished job, against the ideal jobs x latency / concurrency. Then the same
  * for raw BullMQ (bullmqConcurrency) in the same run, as the baseline.
  */
-export async function concurrencyBench(redis: Redis, redisUrl: string, runId: string, jobs: number, latencyMs: number): Promise<ConcurrencyFigures> {
+export async function concurrencyBench(
+  redis: Redis,
+  redisUrl: string,
+  runId: string,
+  jobs: number,
+  latencyMs: number,
+): Promise<ConcurrencyFigures> {
   const prefix = `bench-conc-${runId}`;
   const store = new JobStore(redis, { prefix, retentionMs: 3_600_000 });
   const queues = new PoolQueues(redis, prefix);
@@ -89,7 +95,12 @@ export async function concurrencyBench(redis: Redis, redisUrl: string, runId: st
  * processor sleeps `latencyMs`; wall from its 'worker started' line to the
  * completed count reaching `jobs`.
  */
-export async function bullmqConcurrency(redisUrl: string, prefix: string, jobs: number, latencyMs: number): Promise<BullmqConcurrencyFigures> {
+export async function bullmqConcurrency(
+  redisUrl: string,
+  prefix: string,
+  jobs: number,
+  latencyMs: number,
+): Promise<BullmqConcurrencyFigures> {
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue('bench', { connection, prefix });
   try {

@@ -23,7 +23,12 @@ export interface E2eFigures {
  * one of the median round (by commands per job), so it matches the reported
  * commandsPerJob when the rounds are odd in number.
  */
-export async function e2eBench(systems: System[], redis: Redis, jobs: number, rounds: number): Promise<Record<SystemName, E2eFigures>> {
+export async function e2eBench(
+  systems: System[],
+  redis: Redis,
+  jobs: number,
+  rounds: number,
+): Promise<Record<SystemName, E2eFigures>> {
   const runs = new Map<SystemName, E2eFigures[]>();
   for (let r = 0; r < rounds; r++) {
     for (const sys of systems) {

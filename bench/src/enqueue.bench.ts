@@ -12,7 +12,11 @@ export interface EnqueueFigures {
 }
 
 /** Benchmark 1: POST /v1/jobs at 50 connections, systems in turn, several rounds, medians. */
-export async function enqueueBench(systems: System[], rounds: number, durationS: number): Promise<Record<SystemName, EnqueueFigures>> {
+export async function enqueueBench(
+  systems: System[],
+  rounds: number,
+  durationS: number,
+): Promise<Record<SystemName, EnqueueFigures>> {
   const runs = new Map<SystemName, LoadResult[]>();
   const rss = new Map<SystemName, { idle: number; load: number }>();
   for (const sys of systems) {

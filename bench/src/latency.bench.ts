@@ -28,7 +28,12 @@ async function steady(ratePerS: number, count: number, fire: (i: number) => Prom
 }
 
 /** Benchmark 3b: added latency at a steady 100 jobs/s. */
-export async function latencyBench(inferq: System, redis: Redis, floorPrefix: string, count: number): Promise<LatencyFigures> {
+export async function latencyBench(
+  inferq: System,
+  redis: Redis,
+  floorPrefix: string,
+  count: number,
+): Promise<LatencyFigures> {
   const queueMs: number[] = [];
   const readable: number[] = [];
   await steady(100, count, async () => {

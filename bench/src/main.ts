@@ -16,8 +16,28 @@ import { startSystem } from './systems';
 import type { System, SystemName } from './systems';
 
 const PLAN = {
-  quick: { rounds: 2, durationS: 3, curve: [1, 8, 32, 64], curveS: 2, e2eJobs: 2000, e2eRounds: 1, latencyJobs: 300, streamSamples: 15, concJobs: 2000 },
-  full: { rounds: 5, durationS: 8, curve: [1, 4, 16, 50, 100, 200], curveS: 4, e2eJobs: 5000, e2eRounds: 3, latencyJobs: 1000, streamSamples: 50, concJobs: 2000 },
+  quick: {
+    rounds: 2,
+    durationS: 3,
+    curve: [1, 8, 32, 64],
+    curveS: 2,
+    e2eJobs: 2000,
+    e2eRounds: 1,
+    latencyJobs: 300,
+    streamSamples: 15,
+    concJobs: 2000,
+  },
+  full: {
+    rounds: 5,
+    durationS: 8,
+    curve: [1, 4, 16, 50, 100, 200],
+    curveS: 4,
+    e2eJobs: 5000,
+    e2eRounds: 3,
+    latencyJobs: 1000,
+    streamSamples: 50,
+    concJobs: 2000,
+  },
 };
 
 function log(msg: string): void {
@@ -105,7 +125,10 @@ async function main(): Promise<void> {
 }
 
 // A CLI run: exit once the report is written, whatever keep-alive sockets the SDKs hold.
-main().then(() => process.exit(0), (err: unknown) => {
-  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

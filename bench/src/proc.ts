@@ -38,7 +38,10 @@ export function startNode(script: string, env: Record<string, string>): Proc {
           clearTimeout(timer);
           ok();
         };
-        const timer = setTimeout(() => fail(new Error(`${script}: no ${pattern} in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+        const timer = setTimeout(
+          () => fail(new Error(`${script}: no ${pattern} in ${timeoutMs} ms:\n${out}`)),
+          timeoutMs,
+        );
         listeners.add(check);
         check();
       });

@@ -80,12 +80,17 @@ export function curveSvg(points: BenchResults['curve']): string {
   const yOf = (rps: number) => H - pad - (rps / maxRps) * (H - 2 * pad);
   const colors: Record<string, string> = { inferq: '#d9480f', naive: '#1c7ed6', floor: '#2b8a3e' };
   const series = Object.keys(colors).map((name) => {
-    const pts = points.filter((p) => p.system === name).map((p) => `${xOf(p.connections).toFixed(1)},${yOf(p.rps).toFixed(1)}`);
+    const pts = points
+      .filter((p) => p.system === name)
+      .map((p) => `${xOf(p.connections).toFixed(1)},${yOf(p.rps).toFixed(1)}`);
     return `<polyline fill="none" stroke="${colors[name]}" stroke-width="2" points="${pts.join(' ')}"/>`;
   });
-  const xLabels = conns.map((c) => `<text x="${xOf(c)}" y="${H - pad + 18}" font-size="11" text-anchor="middle">${c}</text>`);
+  const xLabels = conns.map(
+    (c) => `<text x="${xOf(c)}" y="${H - pad + 18}" font-size="11" text-anchor="middle">${c}</text>`,
+  );
   const yLabels = [0, 0.5, 1].map(
-    (f) => `<text x="${pad - 6}" y="${yOf(maxRps * f) + 4}" font-size="11" text-anchor="end">${Math.round(maxRps * f)}</text>`,
+    (f) =>
+      `<text x="${pad - 6}" y="${yOf(maxRps * f) + 4}" font-size="11" text-anchor="end">${Math.round(maxRps * f)}</text>`,
   );
   const legend = Object.entries(colors).map(
     ([name, c], i) => `<text x="${W - pad - 90}" y="${pad + i * 16}" font-size="12" fill="${c}">${name}</text>`,

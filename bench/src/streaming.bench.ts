@@ -61,7 +61,10 @@ export async function streamingBench(sys: System, fakeUrl: string, samples: numb
     direct.push(await directTtft(backend));
     via.push(await sseTtft(sys));
   }
-  const p = (xs: number[]) => ({ p50: Math.round(percentile(xs, 50) * 10) / 10, p99: Math.round(percentile(xs, 99) * 10) / 10 });
+  const p = (xs: number[]) => ({
+    p50: Math.round(percentile(xs, 50) * 10) / 10,
+    p99: Math.round(percentile(xs, 99) * 10) / 10,
+  });
   const d = p(direct);
   const v = p(via);
   return { direct: d, viaSse: v, addedP50Ms: Math.round((v.p50 - d.p50) * 10) / 10 };

@@ -76,7 +76,12 @@ async function startInferq(o: SystemOptions): Promise<System> {
 async function startBaseline(name: 'naive' | 'floor', o: SystemOptions): Promise<System> {
   const prefix = `bench-${name}-${o.runId}`;
   const port = await freePort();
-  const env = { REDIS_URL: o.redisUrl, BENCH_PREFIX: prefix, PORT: String(port), WORKER_CONCURRENCY: String(o.concurrency ?? 32) };
+  const env = {
+    REDIS_URL: o.redisUrl,
+    BENCH_PREFIX: prefix,
+    PORT: String(port),
+    WORKER_CONCURRENCY: String(o.concurrency ?? 32),
+  };
   const api = startNode(`bench/dist/baseline-${name}.js`, env);
   const worker = startNode('bench/dist/baseline-worker.js', env);
   await Promise.all([api.waitFor(/listening/), worker.waitFor(/worker started/)]);

@@ -60,8 +60,16 @@ describe('ApiEnv', () => {
   it('parses the tenancy settings (issue #6)', () => {
     const d = loadApiConfig({});
     expect([d.DAILY_TOKEN_BUDGET, d.CACHE_TTL, d.CORS_ORIGINS]).toEqual([undefined, 86_400_000, []]);
-    const c = loadApiConfig({ DAILY_TOKEN_BUDGET: '50000', CACHE_TTL: '1h', CORS_ORIGINS: 'https://a.example, https://b.example' });
-    expect([c.DAILY_TOKEN_BUDGET, c.CACHE_TTL, c.CORS_ORIGINS]).toEqual([50000, 3_600_000, ['https://a.example', 'https://b.example']]);
+    const c = loadApiConfig({
+      DAILY_TOKEN_BUDGET: '50000',
+      CACHE_TTL: '1h',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+    });
+    expect([c.DAILY_TOKEN_BUDGET, c.CACHE_TTL, c.CORS_ORIGINS]).toEqual([
+      50000,
+      3_600_000,
+      ['https://a.example', 'https://b.example'],
+    ]);
     expect(problemsOf({ DAILY_TOKEN_BUDGET: '0' })[0]).toMatch(/^DAILY_TOKEN_BUDGET:/);
     expect(problemsOf({ CACHE_TTL: 'forever' })[0]).toMatch(/^CACHE_TTL:/);
   });

@@ -17,8 +17,13 @@ afterAll(async () => {
 
 const submit = async (body: object = validJob): Promise<string> =>
   (await t.http.post('/v1/jobs').set(AUTH_ACME).send(body).expect(202)).body.id;
-const events = (id: string, headers: Record<string, string> = {}) => openSse(`${t.api.url}/v1/jobs/${id}/events`, { ...AUTH_ACME, ...headers });
-const result = { output: { text: 'Hello world', finish_reason: 'stop' as const }, usage: { input_tokens: 2, output_tokens: 2 }, ttftMs: 5 };
+const events = (id: string, headers: Record<string, string> = {}) =>
+  openSse(`${t.api.url}/v1/jobs/${id}/events`, { ...AUTH_ACME, ...headers });
+const result = {
+  output: { text: 'Hello world', finish_reason: 'stop' as const },
+  usage: { input_tokens: 2, output_tokens: 2 },
+  ttftMs: 5,
+};
 
 /** Plays the worker through the store: real Redis, real pub/sub. */
 async function runToSuccess(id: string): Promise<void> {
@@ -48,7 +53,9 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect(new Set(sse.messages.map((m) => m.id)).size).toBe(6);
     const done = sse.messages[5]!;
     expect(token.at).toBeLessThan(done.at);
-    const tokens = sse.messages.filter((m) => m.event === 'token').map((m) => (JSON.parse(m.data) as { text: string }).text);
+    const tokens = sse.messages
+      .filter((m) => m.event === 'token')
+      .map((m) => (JSON.parse(m.data) as { text: string }).text);
     const record = JSON.parse(done.data) as { status: string; output: { text: string } };
     expect(record).toMatchObject({ id, status: 'succeeded', timings: { ttft_ms: 5 } });
     expect(tokens.join('')).toBe(record.output.text);
@@ -90,7 +97,11 @@ describe('GET /v1/jobs/{id}/events', () => {
 
   it("answers 404 for another tenant's job, a missing one and a bad id; 400 for a malformed Last-Event-ID", async () => {
     const id = await submit();
-    for (const path of [`/v1/jobs/${id}/events`, '/v1/jobs/job_01JAAAAAAAAAAAAAAAAAAAAAAA/events', '/v1/jobs/nope/events']) {
+    for (const path of [
+      `/v1/jobs/${id}/events`,
+      '/v1/jobs/job_01JAAAAAAAAAAAAAAAAAAAAAAA/events',
+      '/v1/jobs/nope/events',
+    ]) {
       const res = await t.http.get(path).set(AUTH_GLOBEX).expect(404);
       expect(res.body.error.code).toBe('not_found');
     }
@@ -147,7 +158,10 @@ describe('GET /v1/jobs/{id} while queued', () => {
 describe('GET /v1/jobs/{id}?wait=N', () => {
   it('answers within a fraction of a second of completion, with tokens streaming meanwhile', async () => {
     const id = await submit();
-    const pending = t.http.get(`/v1/jobs/${id}?wait=30`).set(AUTH_ACME).then((r) => ({ r, at: Date.now() }));
+    const pending = t.http
+      .get(`/v1/jobs/${id}?wait=30`)
+      .set(AUTH_ACME)
+      .then((r) => ({ r, at: Date.now() }));
     await new Promise((r) => setTimeout(r, 200));
     await t.store.start(id, 1);
     for (let i = 0; i < 20; i++) await log.appendTokens(id, 1, `t${i} `, null);

@@ -55,7 +55,11 @@ describe('relayJobEvents', () => {
     await events.appendTokens(id, 1, 'one ', 1);
     await waitFor(() => (w.text().includes('one ') ? true : undefined));
     await events.appendTokens(id, 1, 'two', null);
-    await store.succeed(id, 't1', { output: { text: 'one two', finish_reason: 'stop' }, usage: { input_tokens: 1, output_tokens: 2 }, ttftMs: 1 });
+    await store.succeed(id, 't1', {
+      output: { text: 'one two', finish_reason: 'stop' },
+      usage: { input_tokens: 1, output_tokens: 2 },
+      ttftMs: 1,
+    });
     await relay;
     const msgs = parseSse(w.text());
     expect(msgs.map((m) => m.event)).toEqual(['status', 'status', 'token', 'token', 'status', 'done']);
@@ -89,7 +93,11 @@ describe('relayJobEvents', () => {
     await relayJobEvents(deps, id, all[2]!.id, w.out);
     const msgs = parseSse(w.text());
     expect(msgs.map((m) => m.id)).toEqual(all.slice(3).map((e) => e.id));
-    expect(msgs.map((m) => m.data)).toEqual(['{"text":"b"}', '{"status":"failed"}', expect.stringContaining('"provider_rejected"')]);
+    expect(msgs.map((m) => m.data)).toEqual([
+      '{"text":"b"}',
+      '{"status":"failed"}',
+      expect.stringContaining('"provider_rejected"'),
+    ]);
   });
 
   it('sends a comment heartbeat when nothing happens', async () => {

@@ -29,7 +29,12 @@ export function sseFrame(event: string, id: string, data: string): string {
  * and only while the client keeps up: with a full socket buffer it waits for
  * 'drain' instead of reading on, so a slow client costs one batch of memory.
  */
-export async function relayJobEvents(deps: RelayDeps, id: string, from: string | undefined, out: StreamWriter): Promise<void> {
+export async function relayJobEvents(
+  deps: RelayDeps,
+  id: string,
+  from: string | undefined,
+  out: StreamWriter,
+): Promise<void> {
   // Subscribe before the first read: a change landing in between still wakes us.
   const sub = deps.watcher.watch(id, { tokens: true });
   let after = from;

@@ -41,7 +41,8 @@ it('counts requests by route template and status, and submissions by model, with
   expect((await t.http.get('/nowhere/at/all')).status).toBe(404);
 
   const text = await scrape();
-  const count = (labels: Record<string, string>) => promValue(text, 'inferq_http_request_duration_seconds_count', labels);
+  const count = (labels: Record<string, string>) =>
+    promValue(text, 'inferq_http_request_duration_seconds_count', labels);
   expect(count({ method: 'POST', route: '/v1/jobs', status: '202' })).toBe(2);
   expect(count({ method: 'GET', route: '/v1/jobs/{id}', status: '200' })).toBe(1);
   expect(count({ method: 'GET', route: '/v1/jobs/{id}', status: '404' })).toBe(1);
@@ -68,7 +69,17 @@ it('lists live workers at GET /v1/admin/workers, for the admin token only', asyn
   const redis = createRedis(testRedisUrl(), 'blocking');
   try {
     const now = new Date().toISOString();
-    const beat = { id: 'gpu-1-42-abc', host: 'gpu-1', pid: 42, pools: ['gpu'], concurrency: 8, in_flight: 3, version: '0.1.0', started_at: now, last_heartbeat_at: now };
+    const beat = {
+      id: 'gpu-1-42-abc',
+      host: 'gpu-1',
+      pid: 42,
+      pools: ['gpu'],
+      concurrency: 8,
+      in_flight: 3,
+      version: '0.1.0',
+      started_at: now,
+      last_heartbeat_at: now,
+    };
     const fleet = new WorkerRegistry(redis, t.prefix);
     await fleet.beat(beat, 15_000);
     await fleet.beat({ ...beat, id: 'gone-1' }, 1);

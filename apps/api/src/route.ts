@@ -109,7 +109,15 @@ export function defineRoute<
       const query = parsePart(querySchema, raw.query ?? {}, 'query') as z.output<Q>;
       const body = (spec.body ? parsePart(spec.body, raw.body, 'body') : undefined) as BodyOf<B>;
       const precheck = raw.precheck ?? Promise.resolve();
-      return spec.handler({ tenant: raw.tenant, params, query, body, headers: raw.headers, signal: raw.signal, precheck });
+      return spec.handler({
+        tenant: raw.tenant,
+        params,
+        query,
+        body,
+        headers: raw.headers,
+        signal: raw.signal,
+        precheck,
+      });
     },
   };
 }

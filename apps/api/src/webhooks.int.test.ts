@@ -16,7 +16,11 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-const submit = (api: TestApi, url: string) => api.http.post('/v1/jobs').set(AUTH_ACME).send({ ...validJob, webhook: { url } });
+const submit = (api: TestApi, url: string) =>
+  api.http
+    .post('/v1/jobs')
+    .set(AUTH_ACME)
+    .send({ ...validJob, webhook: { url } });
 
 describe('webhook URL at submit', () => {
   it.each([
@@ -99,9 +103,14 @@ describe('POST /v1/jobs/{id}/webhook/redeliver', () => {
     expect(res.body).toEqual({ id, type: 'job.canceled', webhook_id: `${id}.canceled` });
     const outbox = `${allowing.prefix}:webhook-outbox`;
     const entries = await waitFor(async () => {
-      const all = (await redis.xrange(outbox, '-', '+')).map(([, f]) => parseOutboxEntry(f)).filter((e) => e?.job === id);
+      const all = (await redis.xrange(outbox, '-', '+'))
+        .map(([, f]) => parseOutboxEntry(f))
+        .filter((e) => e?.job === id);
       return all.length >= 2 ? all : undefined;
     });
-    expect(entries.map((e) => [e!.event, e!.redeliver !== undefined])).toEqual([['canceled', false], ['canceled', true]]);
+    expect(entries.map((e) => [e!.event, e!.redeliver !== undefined])).toEqual([
+      ['canceled', false],
+      ['canceled', true],
+    ]);
   });
 });

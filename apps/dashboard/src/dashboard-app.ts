@@ -34,7 +34,10 @@ export function createDashboardApp(deps: DashboardAppDeps): Express {
   });
   app.get('/metrics', async (req, res) => {
     const a = await deps.metrics(req.headers.authorization);
-    res.status(a.status).set({ 'Content-Type': a.type, ...a.headers }).send(a.body);
+    res
+      .status(a.status)
+      .set({ 'Content-Type': a.type, ...a.headers })
+      .send(a.body);
   });
   app.get('/', (_req, res) => res.redirect(BOARD_PATH));
   app.use('/admin', adminAuth(deps.adminToken));
@@ -44,7 +47,12 @@ export function createDashboardApp(deps: DashboardAppDeps): Express {
       const workers = await deps.workers();
       const queues = deps.board.queues();
       const counts = await Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES)));
-      res.type('html').send(renderFleetPage(workers, queues.map((q, i) => ({ name: q.name, counts: counts[i] ?? {} }))));
+      res.type('html').send(
+        renderFleetPage(
+          workers,
+          queues.map((q, i) => ({ name: q.name, counts: counts[i] ?? {} })),
+        ),
+      );
     } catch (err) {
       next((await deps.ready()) ? err : new UnavailableError('Redis does not answer'));
     }
@@ -60,7 +68,8 @@ function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const errorId = randomUUID();
     const response = toErrorResponse(err, errorId);
-    if (!(err instanceof AppError)) logger.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
+    if (!(err instanceof AppError))
+      logger.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');
     if (res.headersSent) {
       res.end();
       return;

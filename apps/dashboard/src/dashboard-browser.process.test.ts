@@ -5,7 +5,18 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext } from 'playwright-core';
 import { JobRequest, newJobId } from '@inferq/core';
 import { createRedis, enqueueNewJob, JobStore, PoolQueues } from '@inferq/store';
-import { appPid, CHROMIUM_ARGS, CHROMIUM_PATH, dropPrefix, freePort, requireChromium, spawnApp, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import {
+  appPid,
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  dropPrefix,
+  freePort,
+  requireChromium,
+  spawnApp,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { loadWorkerConfig, startWorker } from '@inferq/worker';
 import type { RunningWorker } from '@inferq/worker';
@@ -28,7 +39,13 @@ let jobId: string;
 function launch(options: { httpCredentials?: { username: string; password: string } } = {}): Promise<BrowserContext> {
   const dir = mkdtempSync(join(tmpdir(), 'inferq-chromium-'));
   dirs.push(dir);
-  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 900 }, ...options });
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+    ...options,
+  });
 }
 
 beforeAll(async () => {
@@ -44,7 +61,15 @@ beforeAll(async () => {
     ADMIN_TOKEN: TOKEN,
   });
   worker = await startWorker(
-    loadWorkerConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, HOST: '127.0.0.1', METRICS_PORT: '0', LOG_LEVEL: 'silent', SIM_TTFT_MS: '0', SIM_TOKEN_MS: '0' }),
+    loadWorkerConfig({
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      METRICS_PORT: '0',
+      LOG_LEVEL: 'silent',
+      SIM_TTFT_MS: '0',
+      SIM_TOKEN_MS: '0',
+    }),
   );
   jobId = newJobId();
   const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'seen on the dashboard' } });

@@ -11,7 +11,14 @@ const open: StartedDashboard[] = [];
 
 async function dashboard(env: Record<string, string> = {}): Promise<StartedDashboard> {
   const d = await startDashboard(
-    loadDashboardConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, HOST: '127.0.0.1', DASHBOARD_PORT: '0', LOG_LEVEL: 'silent', ...env }),
+    loadDashboardConfig({
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      HOST: '127.0.0.1',
+      DASHBOARD_PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...env,
+    }),
   );
   open.push(d);
   return d;
@@ -22,7 +29,17 @@ const basic = (password: string) => ({ Authorization: `Basic ${Buffer.from(`ops:
 beforeAll(async () => {
   const now = new Date().toISOString();
   await new WorkerRegistry(redis, prefix).beat(
-    { id: 'gpu-7-99-abc', host: 'gpu-7', pid: 99, pools: ['gpu-a100'], concurrency: 16, in_flight: 5, version: '0.1.0', started_at: now, last_heartbeat_at: now },
+    {
+      id: 'gpu-7-99-abc',
+      host: 'gpu-7',
+      pid: 99,
+      pools: ['gpu-a100'],
+      concurrency: 16,
+      in_flight: 5,
+      version: '0.1.0',
+      started_at: now,
+      last_heartbeat_at: now,
+    },
     60_000,
   );
 });
@@ -63,14 +80,22 @@ describe('with ADMIN_TOKEN', () => {
     const html = await page.text();
     for (const s of ['gpu-7', 'gpu-a100', 'pool-default', 'webhooks', '<td>5</td>']) expect(html).toContain(s);
     const api = await fetch(`${d.url}/admin/queues/api/queues`, { headers: bearer });
-    const names = ((await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> }).queues.map((q) => q.name);
+    const names = ((await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> }).queues.map(
+      (q) => q.name,
+    );
     expect(names).toEqual(expect.arrayContaining(['pool-default', 'pool-gpu-a100', 'webhooks']));
   });
 
   it('lets an operator act on queues when not read-only', async () => {
-    const pause = await fetch(`${d.url}/admin/queues/api/queues/pool-default/pause`, { method: 'PUT', headers: bearer });
+    const pause = await fetch(`${d.url}/admin/queues/api/queues/pool-default/pause`, {
+      method: 'PUT',
+      headers: bearer,
+    });
     expect(pause.status).toBe(200);
-    const resume = await fetch(`${d.url}/admin/queues/api/queues/pool-default/resume`, { method: 'PUT', headers: bearer });
+    const resume = await fetch(`${d.url}/admin/queues/api/queues/pool-default/resume`, {
+      method: 'PUT',
+      headers: bearer,
+    });
     expect(resume.status).toBe(200);
   });
 

@@ -7,8 +7,7 @@ export interface QueueRow {
   counts: Record<string, number>;
 }
 
-const esc = (s: string | number): string =>
-  String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const ago = (iso: string, now: number): string => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
@@ -25,7 +24,10 @@ export function renderFleetPage(workers: WorkerHeartbeat[], queues: QueueRow[], 
     )
     .join('');
   const queueRows = queues
-    .map((q) => `<tr><td>${esc(q.name)}</td>${QUEUE_COLUMNS.map((c) => `<td>${esc(q.counts[c] ?? 0)}</td>`).join('')}</tr>`)
+    .map(
+      (q) =>
+        `<tr><td>${esc(q.name)}</td>${QUEUE_COLUMNS.map((c) => `<td>${esc(q.counts[c] ?? 0)}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
 <title>inferq fleet</title><style>

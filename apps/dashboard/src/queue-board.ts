@@ -36,14 +36,22 @@ export function createQueueBoard(opts: {
     return q;
   };
   const adapters = (names: string[]) =>
-    [...new Set(names)].sort().map((n) => new BullMQAdapter(queueFor(n), { readOnlyMode: opts.readOnly, allowRetries: !opts.readOnly }));
+    [...new Set(names)]
+      .sort()
+      .map((n) => new BullMQAdapter(queueFor(n), { readOnlyMode: opts.readOnly, allowRetries: !opts.readOnly }));
 
   const server = new ExpressAdapter();
   server.setBasePath(BOARD_PATH);
   const board = createBullBoard({
     queues: adapters(opts.names),
     serverAdapter: server,
-    options: { uiConfig: { boardTitle: opts.readOnly ? 'inferq (read-only)' : 'inferq', miscLinks: opts.links, hideDocsLink: true } },
+    options: {
+      uiConfig: {
+        boardTitle: opts.readOnly ? 'inferq (read-only)' : 'inferq',
+        miscLinks: opts.links,
+        hideDocsLink: true,
+      },
+    },
   });
   let shown = [...new Set(opts.names)].sort().join(',');
   return {

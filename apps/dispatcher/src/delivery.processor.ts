@@ -40,7 +40,10 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const last = stop || attempt >= (job.opts.attempts ?? 1);
     await appendDelivery(deps.redis, deps.prefix, d.job, toDelivery(d, attempt, at, res, last));
     if (res.ok) return { status: res.status };
-    deps.logger.info({ jobId: d.job, event: d.event, attempt, status: res.status, error: res.error, last }, 'webhook attempt failed');
+    deps.logger.info(
+      { jobId: d.job, event: d.event, attempt, status: res.status, error: res.error, last },
+      'webhook attempt failed',
+    );
     if (stop) throw new UnrecoverableError(res.error ?? 'delivery refused');
     throw new DeliveryRetryError(res.error ?? 'delivery failed', res.retryAfterMs);
   };

@@ -8,7 +8,10 @@ let h: Awaited<ReturnType<typeof dispatcherHarness>>;
 const spawned: SpawnedApp[] = [];
 
 function dispatcher(): SpawnedApp {
-  const app = spawnApp('start:dispatcher', h.env({ LOG_LEVEL: 'info', DISPATCHER_LOCK_MS: '1500', DISPATCHER_STALLED_MS: '1000' }));
+  const app = spawnApp(
+    'start:dispatcher',
+    h.env({ LOG_LEVEL: 'info', DISPATCHER_LOCK_MS: '1500', DISPATCHER_STALLED_MS: '1000' }),
+  );
   spawned.push(app);
   return app;
 }
@@ -39,7 +42,10 @@ it('delivers the event after its dispatcher is SIGKILLed mid-delivery and anothe
   const [hung, delivered] = await receivedAtLeast(2);
   expect(hung!.headers['webhook-id']).toBe(`${id}.succeeded`);
   expect(delivered!.headers['webhook-id']).toBe(`${id}.succeeded`);
-  expect(verifyWebhook(await h.secrets.current('acme'), delivered!.body, delivered!.headers)).toMatchObject({ type: 'job.succeeded', data: { id } });
+  expect(verifyWebhook(await h.secrets.current('acme'), delivered!.body, delivered!.headers)).toMatchObject({
+    type: 'job.succeeded',
+    data: { id },
+  });
   const rec = await h.deliveries(id, 1);
   expect(rec.webhook!.deliveries.at(-1)).toMatchObject({ ok: true, status_code: 200 });
 }, 60_000);

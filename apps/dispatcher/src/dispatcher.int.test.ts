@@ -40,7 +40,13 @@ describe('dispatcher', () => {
     expect(() => verify(otherSecret, req!)).toThrow();
     const rec = await h.deliveries(id, 1);
     expect(rec.webhook!.deliveries).toEqual([
-      expect.objectContaining({ attempt: 1, status_code: 200, ok: true, event: 'succeeded', duration_ms: expect.any(Number) }),
+      expect.objectContaining({
+        attempt: 1,
+        status_code: 200,
+        ok: true,
+        event: 'succeeded',
+        duration_ms: expect.any(Number),
+      }),
     ]);
   });
 
@@ -51,15 +57,25 @@ describe('dispatcher', () => {
     const reqs = await arrived('/retry', 3);
     expect(new Set(reqs.map((r) => header(r, 'webhook-id')))).toEqual(new Set([`${id}.failed`]));
     const rec = await h.deliveries(id, 3);
-    expect(rec.webhook!.deliveries.map((d) => [d.attempt, d.status_code, d.ok])).toEqual([[1, 500, false], [2, 502, false], [3, 200, true]]);
+    expect(rec.webhook!.deliveries.map((d) => [d.attempt, d.status_code, d.ok])).toEqual([
+      [1, 500, false],
+      [2, 502, false],
+      [3, 200, true],
+    ]);
   });
 
   it('stops at once when the receiver answers 410 Gone', async () => {
     h.receiver.script({ status: 410 });
     const id = await h.succeededJob('acme', {}, '/gone');
     const rec = await h.deliveries(id, 1);
-    expect(rec.webhook!.deliveries[0]).toMatchObject({ status_code: 410, ok: false, error: 'HTTP 410; no further attempts' });
-    const job = await waitFor(async () => ((await h.queue.getJobState(`${id}.succeeded`)) === 'failed' ? true : undefined));
+    expect(rec.webhook!.deliveries[0]).toMatchObject({
+      status_code: 410,
+      ok: false,
+      error: 'HTTP 410; no further attempts',
+    });
+    const job = await waitFor(async () =>
+      (await h.queue.getJobState(`${id}.succeeded`)) === 'failed' ? true : undefined,
+    );
     expect(job).toBe(true);
     expect(h.receiver.received.filter((r) => r.path === '/gone')).toHaveLength(1);
   });
@@ -93,7 +109,12 @@ describe('dispatcher', () => {
     await arrived('/filter', 2);
     // Every outbox entry handled (acknowledged entries are deleted), so nothing else is coming.
     await waitFor(async () => ((await h.redis.xlen(`${h.prefix}:webhook-outbox`)) === 0 ? true : undefined));
-    const types = h.receiver.received.filter((r) => r.path === '/filter').map((r) => `${(JSON.parse(r.body) as WebhookPayload).data.id === plain ? 'plain' : 'other'}:${(JSON.parse(r.body) as WebhookPayload).type}`);
+    const types = h.receiver.received
+      .filter((r) => r.path === '/filter')
+      .map(
+        (r) =>
+          `${(JSON.parse(r.body) as WebhookPayload).data.id === plain ? 'plain' : 'other'}:${(JSON.parse(r.body) as WebhookPayload).type}`,
+      );
     expect(types.sort()).toEqual(['other:job.running', 'plain:job.succeeded']);
     expect(await h.queue.getJob(`${plain}.running`)).toBeUndefined();
     expect(await h.queue.getJob(`${runningOnly}.succeeded`)).toBeUndefined();

@@ -21,7 +21,10 @@ describe('DispatcherEnv', () => {
   });
 
   it('parses a short schedule and an allow list', () => {
-    const c = loadDispatcherConfig({ WEBHOOK_RETRY_SCHEDULE: '100ms, 1s', WEBHOOK_ALLOW_HOSTS: '127.0.0.1,10.0.0.0/8,hooks.internal' });
+    const c = loadDispatcherConfig({
+      WEBHOOK_RETRY_SCHEDULE: '100ms, 1s',
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1,10.0.0.0/8,hooks.internal',
+    });
     expect(c.WEBHOOK_RETRY_SCHEDULE).toEqual([100, 1000]);
     expect(c.WEBHOOK_ALLOW_HOSTS).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal']);
   });
@@ -43,7 +46,7 @@ describe('scheduleBackoff', () => {
   it('waits the schedule entry of the attempt just made, repeating the last', () => {
     expect([1, 2, 3].map((n) => backoff(n))).toEqual([5000, 300_000, 300_000]);
   });
-  it('never retries before the receiver\'s Retry-After', () => {
+  it("never retries before the receiver's Retry-After", () => {
     expect(backoff(1, 'x', new DeliveryRetryError('429', 60_000))).toBe(60_000);
     expect(backoff(2, 'x', new DeliveryRetryError('429', 60_000))).toBe(300_000);
     expect(backoff(1, 'x', new Error('other'))).toBe(5000);

@@ -5,7 +5,13 @@ import { Queue, Worker } from 'bullmq';
 import { createLogger, WEBHOOK_QUEUE } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
-import { createDispatcherMetrics, createMetricsRegistry, metricsEndpoint, registerQueueDepth, startHealthServer } from '@inferq/telemetry';
+import {
+  createDispatcherMetrics,
+  createMetricsRegistry,
+  metricsEndpoint,
+  registerQueueDepth,
+  startHealthServer,
+} from '@inferq/telemetry';
 import { AllowList, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
 import type { DispatcherConfig } from './env';
 import { deliveryJobOptions } from './delivery-job';
@@ -37,7 +43,10 @@ const MAX_STALLED_COUNT = 5;
  * The webhook dispatcher (SPEC section 6): outbox stream -> webhook queue ->
  * signed POSTs. Its own process, so GPU hosts never call client systems.
  */
-export async function startDispatcher(config: DispatcherConfig, opts: StartDispatcherOptions = {}): Promise<RunningDispatcher> {
+export async function startDispatcher(
+  config: DispatcherConfig,
+  opts: StartDispatcherOptions = {},
+): Promise<RunningDispatcher> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'dispatcher');
   const prefix = config.QUEUE_PREFIX;
   const redis = createRedis(config.REDIS_URL, 'blocking');
@@ -51,7 +60,10 @@ export async function startDispatcher(config: DispatcherConfig, opts: StartDispa
   registerQueueDepth(registry, () => [queue]);
 
   const processor = createDeliveryProcessor({
-    redis, prefix, egress, logger,
+    redis,
+    prefix,
+    egress,
+    logger,
     secrets: new WebhookSecrets(redis, prefix),
     metrics: createDispatcherMetrics(registry),
   });

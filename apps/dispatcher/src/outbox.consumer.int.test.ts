@@ -22,7 +22,16 @@ it('takes over entries a dead consumer read but never acknowledged, and delivers
   // The same event written twice, as a re-read after a crash would present it.
   await h.redis.xadd(outbox, '*', 'job', id, 'event', 'succeeded', 'at', String(Date.now()));
   // A consumer that reads everything and dies before XACK.
-  const read = (await h.redis.xreadgroup('GROUP', OUTBOX_GROUP, 'dead-consumer', 'COUNT', 10, 'STREAMS', outbox, '>')) as Array<[string, unknown[]]>;
+  const read = (await h.redis.xreadgroup(
+    'GROUP',
+    OUTBOX_GROUP,
+    'dead-consumer',
+    'COUNT',
+    10,
+    'STREAMS',
+    outbox,
+    '>',
+  )) as Array<[string, unknown[]]>;
   expect(read[0]![1]).toHaveLength(3); // running (not subscribed), succeeded, its duplicate
 
   dispatcher = await startDispatcher(loadDispatcherConfig(h.env({ DISPATCHER_LOCK_MS: '1000' })));

@@ -63,7 +63,16 @@ export class OutboxConsumer {
           await this.claimAbandoned();
         }
         const res = (await this.o.redis.xreadgroup(
-          'GROUP', OUTBOX_GROUP, this.o.consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, '>',
+          'GROUP',
+          OUTBOX_GROUP,
+          this.o.consumer,
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          this.key,
+          '>',
         )) as Array<[string, StreamEntry[]]> | null;
         await this.handleAll(res?.[0]?.[1] ?? []);
       } catch (err) {
@@ -78,7 +87,13 @@ export class OutboxConsumer {
     let cursor = '0-0';
     do {
       const [next, entries] = (await this.o.redis.xautoclaim(
-        this.key, OUTBOX_GROUP, this.o.consumer, this.o.claimIdleMs, cursor, 'COUNT', BATCH,
+        this.key,
+        OUTBOX_GROUP,
+        this.o.consumer,
+        this.o.claimIdleMs,
+        cursor,
+        'COUNT',
+        BATCH,
       )) as [string, Array<StreamEntry | null>];
       await this.handleAll(entries.filter((e): e is StreamEntry => e !== null));
       cursor = next;
@@ -92,7 +107,8 @@ export class OutboxConsumer {
   private async handleAll(entries: StreamEntry[]): Promise<void> {
     const results = await Promise.allSettled(entries.map(([id, fields]) => this.handle(id, fields)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed.length) this.o.logger.error({ err: failed[0]!.reason, count: failed.length }, 'webhook outbox entries left pending');
+    if (failed.length)
+      this.o.logger.error({ err: failed[0]!.reason, count: failed.length }, 'webhook outbox entries left pending');
   }
 
   private async handle(id: string, fields: string[]): Promise<void> {

@@ -13,7 +13,10 @@ export class DeliveryRetryError extends Error {
 
 /** `5s,5m,30m` -> [5000, 300000, 1800000]; undefined when any item is not a duration. */
 export function parseRetrySchedule(text: string): number[] | undefined {
-  const items = text.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const delays = items.map(parseDurationMs);
   if (delays.length === 0 || delays.some((d) => d === undefined)) return undefined;
   return delays as number[];

@@ -50,7 +50,11 @@ it('submits over HTTP, runs on the worker and answers the long-poll with the res
 });
 
 it('answers /metrics on the api and the worker, and serves the dashboard behind the admin token', async () => {
-  for (const url of [`${all.apiUrl}/metrics`, `http://127.0.0.1:${all.metricsPort}/metrics`, `${all.dashboardUrl}/metrics`]) {
+  for (const url of [
+    `${all.apiUrl}/metrics`,
+    `http://127.0.0.1:${all.metricsPort}/metrics`,
+    `${all.dashboardUrl}/metrics`,
+  ]) {
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('inferq_queue_jobs');

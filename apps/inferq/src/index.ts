@@ -24,7 +24,9 @@ export async function startAll(env: Record<string, string | undefined>): Promise
   const dashboardConfig = loadDashboardConfig(env);
   // Worker and dispatcher share one METRICS_PORT variable; in one process the dispatcher takes the next port.
   const metricsPort = Number(env.METRICS_PORT);
-  const dispatcherConfig = loadDispatcherConfig(metricsPort > 0 ? { ...env, METRICS_PORT: String(metricsPort + 1) } : env);
+  const dispatcherConfig = loadDispatcherConfig(
+    metricsPort > 0 ? { ...env, METRICS_PORT: String(metricsPort + 1) } : env,
+  );
   const logger = createLogger(apiConfig.LOG_LEVEL, 'inferq');
   const worker = await startWorker(workerConfig, { logger: logger.child({ app: 'worker' }) });
   const api = await startApi(apiConfig, { logger: logger.child({ app: 'api' }) });

@@ -44,7 +44,8 @@ async function submit(prompt = WORDS): Promise<string> {
   return ((await res.json()) as { id: string }).id;
 }
 const textOf = (data: string): string => (JSON.parse(data) as { text: string }).text;
-const getJob = async (id: string) => (await (await fetch(`${api.url}/v1/jobs/${id}`, { headers: auth })).json()) as Record<string, unknown>;
+const getJob = async (id: string) =>
+  (await (await fetch(`${api.url}/v1/jobs/${id}`, { headers: auth })).json()) as Record<string, unknown>;
 
 describe('live results', () => {
   it('streams tokens well before done; together they are output.text; every timing is filled', async () => {
@@ -58,7 +59,11 @@ describe('live results', () => {
     // 12 tokens 150 ms apart: the first is on the client more than a second before done.
     expect(done.at - tokens[0]!.at).toBeGreaterThan(1000);
     expect(tokens.length).toBeGreaterThan(5);
-    const record = JSON.parse(done.data) as { status: string; output: { text: string }; timings: Record<string, number> };
+    const record = JSON.parse(done.data) as {
+      status: string;
+      output: { text: string };
+      timings: Record<string, number>;
+    };
     expect(record.status).toBe('succeeded');
     expect(tokens.map((m) => textOf(m.data)).join('')).toBe(record.output.text);
     expect(record.output.text).toBe(WORDS);
@@ -77,14 +82,20 @@ describe('live results', () => {
     expect(((await res.json()) as { status: string }).status).toBe('canceled');
     await waitFor(() => (fake.requests[0]?.aborted ? true : undefined), 5000, 10);
     const abortMs = Date.now() - asked;
-    console.log(`cancel of a running job: the provider saw the connection aborted ${abortMs} ms after the cancel request`);
+    console.log(
+      `cancel of a running job: the provider saw the connection aborted ${abortMs} ms after the cancel request`,
+    );
     expect(abortMs).toBeLessThan(1000);
     await sse.ended;
     expect(sse.messages.slice(-2).map((m) => m.event)).toEqual(['status', 'done']);
     expect(sse.messages[sse.messages.length - 2]!.data).toBe('{"status":"canceled"}');
 
     // A late result of the aborted call (or any other attempt) cannot overwrite it.
-    const late = await store.succeed(id, 'acme', { output: { text: 'late', finish_reason: 'stop' }, usage: { input_tokens: 1, output_tokens: 1 }, ttftMs: 1 });
+    const late = await store.succeed(id, 'acme', {
+      output: { text: 'late', finish_reason: 'stop' },
+      usage: { input_tokens: 1, output_tokens: 1 },
+      ttftMs: 1,
+    });
     expect(late).toEqual({ kind: 'terminal', current: 'canceled' });
     await new Promise((r) => setTimeout(r, 1000));
     const rec = await getJob(id);

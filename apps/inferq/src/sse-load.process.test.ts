@@ -64,7 +64,12 @@ it('serves 500 concurrent SSE clients on one api process, every one to done', as
   const ids = await Promise.all(Array.from({ length: JOBS }, submit));
   // Every client connects while its job is still queued: all 500 streams are open at once.
   const streams: Array<{ id: string; sse: SseStream }> = await Promise.all(
-    ids.flatMap((id) => Array.from({ length: CLIENTS_PER_JOB }, async () => ({ id, sse: await openSse(`${url}/v1/jobs/${id}/events`, auth) }))),
+    ids.flatMap((id) =>
+      Array.from({ length: CLIENTS_PER_JOB }, async () => ({
+        id,
+        sse: await openSse(`${url}/v1/jobs/${id}/events`, auth),
+      })),
+    ),
   );
   expect(streams.filter((s) => s.sse.status === 200)).toHaveLength(JOBS * CLIENTS_PER_JOB);
   await Promise.all(streams.map((s) => s.sse.waitFor((m) => m.event === 'status', 30_000)));
@@ -72,8 +77,16 @@ it('serves 500 concurrent SSE clients on one api process, every one to done', as
 
   let peak = open;
   const sampler = setInterval(() => (peak = Math.max(peak, apiRssMiB())), 250);
-  const wenv = { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, HOST: '127.0.0.1', METRICS_PORT: '0', LOG_LEVEL: 'silent' };
-  worker = await startWorker(loadWorkerConfig({ ...wenv, WORKER_CONCURRENCY: String(JOBS), SIM_TTFT_MS: '300', SIM_TOKEN_MS: '30' }));
+  const wenv = {
+    REDIS_URL: testRedisUrl(),
+    QUEUE_PREFIX: prefix,
+    HOST: '127.0.0.1',
+    METRICS_PORT: '0',
+    LOG_LEVEL: 'silent',
+  };
+  worker = await startWorker(
+    loadWorkerConfig({ ...wenv, WORKER_CONCURRENCY: String(JOBS), SIM_TTFT_MS: '300', SIM_TOKEN_MS: '30' }),
+  );
   const started = Date.now();
   await Promise.all(streams.map((s) => s.sse.ended));
   clearInterval(sampler);
@@ -84,7 +97,9 @@ it('serves 500 concurrent SSE clients on one api process, every one to done', as
     expect(done?.event).toBe('done');
     const record = JSON.parse(done!.data) as { id: string; status: string; output: { text: string } };
     expect(record).toMatchObject({ id, status: 'succeeded' });
-    const text = sse.messages.filter((m) => m.event === 'token').map((m) => (JSON.parse(m.data) as { text: string }).text);
+    const text = sse.messages
+      .filter((m) => m.event === 'token')
+      .map((m) => (JSON.parse(m.data) as { text: string }).text);
     expect(text.join('')).toBe(record.output.text);
   }
   console.log(

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { envDurationMs, envInt, envList, envOptionalSecret, LIMITS, ModelCatalog, parseEnv, PoolName, SharedEnv } from '@inferq/core';
+import {
+  envDurationMs,
+  envInt,
+  envList,
+  envOptionalSecret,
+  LIMITS,
+  ModelCatalog,
+  parseEnv,
+  PoolName,
+  SharedEnv,
+} from '@inferq/core';
 
 /** The worker's configuration, from env only (SPEC section 3). */
 export const WorkerEnv = SharedEnv.extend({

@@ -22,9 +22,7 @@ export class WorkerShutdownError extends Error {
 }
 
 export type Failure =
-  | { kind: 'canceled' }
-  | { kind: 'shutdown' }
-  | { kind: 'error'; error: JobError; retryAfterMs?: number };
+  { kind: 'canceled' } | { kind: 'shutdown' } | { kind: 'error'; error: JobError; retryAfterMs?: number };
 
 /** Decides what a thrown error means for the job. */
 export function classifyFailure(err: unknown): Failure {

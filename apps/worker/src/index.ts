@@ -17,7 +17,6 @@ export { loadWorkerConfig } from './env';
 export type { WorkerConfig } from './env';
 export { backoffDelayMs } from './retry-policy';
 
-
 /** Slots one BullMQ fetch loop serves at most, and the most loops a pool gets per process. */
 const SLOTS_PER_LANE = 64;
 const MAX_LANES = 8;
@@ -67,8 +66,19 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const telemetry = await startWorkerTelemetry({ config, redis, concurrency, inFlight: () => inflight.size, logger });
   const events = new JobEventLog(redis, { prefix: config.QUEUE_PREFIX });
   const responseCache = new ResponseCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL);
-  const processor = createInferenceProcessor({ store, catalog: config.catalog, backendFor, inflight, logger, events, metrics: telemetry.metrics, responseCache });
-  const lanes = config.WORKER_POOLS.flatMap((pool) => fetchLanes(perPool).map((slots, lane) => ({ pool, slots, lane })));
+  const processor = createInferenceProcessor({
+    store,
+    catalog: config.catalog,
+    backendFor,
+    inflight,
+    logger,
+    events,
+    metrics: telemetry.metrics,
+    responseCache,
+  });
+  const lanes = config.WORKER_POOLS.flatMap((pool) =>
+    fetchLanes(perPool).map((slots, lane) => ({ pool, slots, lane })),
+  );
   const connections = lanes.map(() => createRedis(config.REDIS_URL, 'blocking'));
   const workers = lanes.map(({ pool, slots, lane }, i) => {
     const w = new Worker(poolQueueName(pool), processor, {
@@ -87,13 +97,22 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       // A job BullMQ fails without our processor deciding it (stalled past the
       // limit): make the record terminal too. The guard makes this a no-op otherwise.
       if (job && err.message.includes('stalled')) {
-        void store.fail(job.id ?? '', String(job.data?.tenant ?? ''), { code: 'stalled', message: err.message, retryable: false });
+        void store.fail(job.id ?? '', String(job.data?.tenant ?? ''), {
+          code: 'stalled',
+          message: err.message,
+          retryable: false,
+        });
       }
     });
     return w;
   });
 
-  const health = await startHealthServer({ host: config.HOST, port: config.METRICS_PORT, ready: () => redisAnswers(redis), metrics: telemetry.endpoint });
+  const health = await startHealthServer({
+    host: config.HOST,
+    port: config.METRICS_PORT,
+    ready: () => redisAnswers(redis),
+    metrics: telemetry.endpoint,
+  });
   logger.info({ pools: config.WORKER_POOLS, concurrency: perPool, host: hostname() }, 'worker started');
 
   return {
@@ -101,8 +120,18 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     close: async () => {
       // A worker closed before its connections are ready leaves a check running that fails later with
       // nobody listening (see closeQueue): let them settle first.
-      const graceful = Promise.all(workers.map((w) => w.waitUntilReady().catch(() => undefined).then(() => w.close())));
-      const timer = setTimeout(() => inflight.abortAll(() => new WorkerShutdownError()), config.WORKER_SHUTDOWN_GRACE_MS);
+      const graceful = Promise.all(
+        workers.map((w) =>
+          w
+            .waitUntilReady()
+            .catch(() => undefined)
+            .then(() => w.close()),
+        ),
+      );
+      const timer = setTimeout(
+        () => inflight.abortAll(() => new WorkerShutdownError()),
+        config.WORKER_SHUTDOWN_GRACE_MS,
+      );
       await graceful;
       clearTimeout(timer);
       await telemetry.stop();

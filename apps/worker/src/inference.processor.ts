@@ -40,7 +40,8 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     let child: Logger | undefined;
     const log = () => (child ??= deps.logger.child({ jobId: id, tenant, attempt }));
     const failNow = async (error: JobError) => {
-      if ((await deps.store.fail(id, tenant, error)).kind === 'written') deps.metrics?.jobFinished(started.model, 'failed');
+      if ((await deps.store.fail(id, tenant, error)).kind === 'written')
+        deps.metrics?.jobFinished(started.model, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
     };
     const maxAttempts = started.request.max_attempts ?? 1;
@@ -48,14 +49,24 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
       return failNow({ code: 'stalled', message: `the job's worker stopped ${attempt - 1} times`, retryable: false });
     }
     const model = deps.catalog.resolve(started.model);
-    if (!model) return failNow({ code: 'unknown_model', message: `no backend serves ${started.model}`, retryable: false });
+    if (!model)
+      return failNow({ code: 'unknown_model', message: `no backend serves ${started.model}`, retryable: false });
 
     if (attempt === 1) deps.metrics?.queueWait(model.id, model.pool, Date.now() - started.createdAt);
     const ranAt = Date.now();
     const run = await runAttempt(deps, { id, attempt, log }, model, started.request);
-    deps.metrics?.attemptRan(model.id, model.pool, { ms: Date.now() - ranAt, ttftMs: run.ttftMs, usage: run.ok ? run.usage : undefined });
+    deps.metrics?.attemptRan(model.id, model.pool, {
+      ms: Date.now() - ranAt,
+      ttftMs: run.ttftMs,
+      usage: run.ok ? run.usage : undefined,
+    });
     if (run.ok) {
-      const done = await deps.store.succeed(id, tenant, { output: run.output, usage: run.usage, ttftMs: run.ttftMs, tailTokens: run.tail });
+      const done = await deps.store.succeed(id, tenant, {
+        output: run.output,
+        usage: run.usage,
+        ttftMs: run.ttftMs,
+        tailTokens: run.tail,
+      });
       if (done.kind === 'written') deps.metrics?.jobFinished(model.id, 'succeeded');
       if (done.kind === 'written' && deps.responseCache && isCacheable(started.request)) {
         // A lost cache write only costs a future miss; the job has succeeded either way.
@@ -77,7 +88,8 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     log().warn({ code: error.code, retryable: error.retryable }, 'attempt failed');
     deps.metrics?.backendError(model.backend, error.code);
     if (!error.retryable || attempt >= maxAttempts) {
-      if ((await deps.store.fail(id, tenant, error, run.ttftMs)).kind === 'written') deps.metrics?.jobFinished(model.id, 'failed');
+      if ((await deps.store.fail(id, tenant, error, run.ttftMs)).kind === 'written')
+        deps.metrics?.jobFinished(model.id, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
     }
     await deps.store.requeue(id, error);
@@ -86,7 +98,13 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
 }
 
 type AttemptResult =
-  | { ok: true; output: { text: string; finish_reason: FinishReason }; usage: Usage; ttftMs: number | null; tail: string }
+  | {
+      ok: true;
+      output: { text: string; finish_reason: FinishReason };
+      usage: Usage;
+      ttftMs: number | null;
+      tail: string;
+    }
   | { ok: false; err: unknown; ttftMs: number | null };
 
 interface Attempt {
@@ -95,7 +113,12 @@ interface Attempt {
   log: () => Logger;
 }
 
-async function runAttempt(deps: ProcessorDeps, a: Attempt, model: ResolvedModel, req: StoredRequest): Promise<AttemptResult> {
+async function runAttempt(
+  deps: ProcessorDeps,
+  a: Attempt,
+  model: ResolvedModel,
+  req: StoredRequest,
+): Promise<AttemptResult> {
   const { id } = a;
   const ac = deps.inflight.begin(id);
   const timer = setTimeout(() => ac.abort(new JobTimeoutError(req.timeout_s)), req.timeout_s * 1000);
@@ -122,7 +145,13 @@ async function runAttempt(deps: ProcessorDeps, a: Attempt, model: ResolvedModel,
     if (ac.signal.aborted) return { ok: false, err: ac.signal.reason, ttftMs };
     // The tokens not yet written ride along with the terminal write, before its status and `done`.
     const tail = await sink.settle();
-    return { ok: true, output: { text: result.text, finish_reason: result.finishReason }, usage: result.usage, ttftMs, tail };
+    return {
+      ok: true,
+      output: { text: result.text, finish_reason: result.finishReason },
+      usage: result.usage,
+      ttftMs,
+      tail,
+    };
   } catch (err) {
     return { ok: false, err: ac.signal.aborted ? ac.signal.reason : err, ttftMs };
   } finally {

@@ -19,10 +19,16 @@ afterAll(async () => {
 
 it('starts high before normal before low within a pool, first in first out within a priority', async () => {
   const order: Array<[string, 'high' | 'normal' | 'low']> = [
-    ['l1', 'low'], ['n1', 'normal'], ['l2', 'low'], ['h1', 'high'], ['n2', 'normal'], ['h2', 'high'],
+    ['l1', 'low'],
+    ['n1', 'normal'],
+    ['l2', 'low'],
+    ['h1', 'high'],
+    ['n2', 'normal'],
+    ['h2', 'high'],
   ];
   const ids = new Map<string, string>();
-  for (const [name, priority] of order) ids.set(await h.submit({ model: 'sim/echo', input: { prompt: name }, priority }), name);
+  for (const [name, priority] of order)
+    ids.set(await h.submit({ model: 'sim/echo', input: { prompt: name }, priority }), name);
   const worker = await startWorker(h.config({ WORKER_CONCURRENCY: '1', SIM_TTFT_MS: '5' }));
   try {
     const records = await Promise.all([...ids.keys()].map((id) => h.terminal(id)));
@@ -36,7 +42,7 @@ it('starts high before normal before low within a pool, first in first out withi
 it('routes each model to the workers of its pool only', async () => {
   const a = await h.submit({ model: 'local/a', input: { prompt: 'for a' } });
   const b = await h.submit({ model: 'local/b', input: { prompt: 'for b' } });
-  const workerA = await startWorker(h.config({ WORKER_POOLS: 'gpu-a'}));
+  const workerA = await startWorker(h.config({ WORKER_POOLS: 'gpu-a' }));
   try {
     expect((await h.terminal(a)).status).toBe('succeeded');
     await new Promise((r) => setTimeout(r, 300));
@@ -45,7 +51,7 @@ it('routes each model to the workers of its pool only', async () => {
   } finally {
     await workerA.close();
   }
-  const workerB = await startWorker(h.config({ WORKER_POOLS: 'gpu-b'}));
+  const workerB = await startWorker(h.config({ WORKER_POOLS: 'gpu-b' }));
   try {
     expect((await h.terminal(b)).output?.text).toBe('for b');
     expect(fake.requests.map((r) => r.body.model)).toEqual(['model-a', 'model-b']);

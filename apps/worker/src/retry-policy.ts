@@ -18,7 +18,12 @@ const MAX_DELAY_MS = 10 * 60_000;
  * random factor in [0.5, 1) so a provider outage does not get a thundering
  * herd back, and never less than the provider's Retry-After.
  */
-export function backoffDelayMs(attemptsMade: number, baseMs: number, retryAfterMs?: number, random = Math.random): number {
+export function backoffDelayMs(
+  attemptsMade: number,
+  baseMs: number,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
   const exp = Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attemptsMade - 1));
   const jittered = Math.round(exp * (0.5 + random() / 2));
   return Math.max(jittered, retryAfterMs ?? 0);

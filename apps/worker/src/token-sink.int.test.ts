@@ -19,10 +19,16 @@ async function runningJob(): Promise<string> {
 }
 
 const sinkFor = (id: string, onGone: () => void = () => undefined) =>
-  new TokenSink((text, first) => events.appendTokens(id, 1, text, first ? 7 : null), onGone, () => log);
+  new TokenSink(
+    (text, first) => events.appendTokens(id, 1, text, first ? 7 : null),
+    onGone,
+    () => log,
+  );
 
 const tokenTexts = async (id: string): Promise<string[]> =>
-  (await events.read(id, undefined, 10_000)).filter((e) => e.type === 'token').map((e) => (JSON.parse(e.data) as { text: string }).text);
+  (await events.read(id, undefined, 10_000))
+    .filter((e) => e.type === 'token')
+    .map((e) => (JSON.parse(e.data) as { text: string }).text);
 
 afterAll(async () => {
   await dropPrefix(prefix);

@@ -25,7 +25,9 @@ afterAll(async () => {
 });
 
 const scrape = async (): Promise<string> => {
-  const res = await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
+  const res = await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`, {
+    headers: { Authorization: `Bearer ${METRICS_TOKEN}` },
+  });
   expect(res.status).toBe(200);
   return res.text();
 };
@@ -33,7 +35,11 @@ const scrape = async (): Promise<string> => {
 it('counts finished jobs, tokens, backend errors and latencies by model, without job ids', async () => {
   const prompts = ['one two three', 'four five', 'six'];
   const ids = await Promise.all(prompts.map((p) => h.submit({ model: 'sim/echo', input: { prompt: p } })));
-  fake.script({ kind: 'status', status: 400, body: { error: { message: 'bad request', type: 'invalid_request_error' } } });
+  fake.script({
+    kind: 'status',
+    status: 400,
+    body: { error: { message: 'bad request', type: 'invalid_request_error' } },
+  });
   const failing = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'refuse me' } });
   const records = await Promise.all([...ids, failing].map((id) => h.terminal(id)));
   expect(records.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'failed']);
@@ -62,7 +68,9 @@ it('refuses /metrics without the METRICS_TOKEN', async () => {
   const none = await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`);
   expect(none.status).toBe(401);
   expect(await none.json()).toMatchObject({ error: { code: 'unauthorized' } });
-  const wrong = await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`, { headers: { Authorization: 'Bearer nope' } });
+  const wrong = await fetch(`http://127.0.0.1:${worker.metricsPort}/metrics`, {
+    headers: { Authorization: 'Bearer nope' },
+  });
   expect(wrong.status).toBe(401);
 });
 
@@ -72,7 +80,9 @@ it('writes a heartbeat the fleet reads, and removes it on close', async () => {
   expect(me).toMatchObject({ pools: ['default'], concurrency: 4, version: '0.1.0', pid: process.pid });
   expect(Date.now() - Date.parse(me?.last_heartbeat_at ?? '')).toBeLessThan(15_000);
   const second = await startWorker(h.config({ WORKER_POOLS: 'default,gpu', WORKER_CONCURRENCY: '8' }));
-  expect((await fleet.list()).map((w) => w.pools.join(','))).toEqual(expect.arrayContaining(['default', 'default,gpu']));
+  expect((await fleet.list()).map((w) => w.pools.join(','))).toEqual(
+    expect.arrayContaining(['default', 'default,gpu']),
+  );
   await second.close();
   expect(await fleet.list()).toHaveLength(1);
 });

@@ -25,7 +25,12 @@ describe('worker', () => {
   it('runs a sim/echo job to success with usage and timings', async () => {
     const id = await h.submit({ model: 'sim/echo', input: { prompt: 'hello there world' } });
     const rec = await h.terminal(id);
-    expect(rec).toMatchObject({ status: 'succeeded', attempts: 1, output: { text: 'hello there world', finish_reason: 'stop' }, error: null });
+    expect(rec).toMatchObject({
+      status: 'succeeded',
+      attempts: 1,
+      output: { text: 'hello there world', finish_reason: 'stop' },
+      error: null,
+    });
     expect(rec.usage?.output_tokens).toBe(3);
     expect(rec.timings.queue_ms).toBeGreaterThanOrEqual(0);
     expect(rec.timings.run_ms).toBeGreaterThanOrEqual(0);
@@ -35,7 +40,12 @@ describe('worker', () => {
   it('runs an OpenAI job through the real SDK with the request params', async () => {
     const id = await h.submit({
       model: 'openai/gpt-4o-mini',
-      input: { messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'ping pong' }] },
+      input: {
+        messages: [
+          { role: 'system', content: 'be brief' },
+          { role: 'user', content: 'ping pong' },
+        ],
+      },
       params: { temperature: 0.2, max_tokens: 50, seed: 7 },
     });
     const rec = await h.terminal(id);
@@ -55,10 +65,18 @@ describe('worker', () => {
   });
 
   it('fails at once on a provider 400, with exactly one call', async () => {
-    fake.script({ kind: 'status', status: 400, body: { error: { message: 'bad request', type: 'invalid_request_error' } } });
+    fake.script({
+      kind: 'status',
+      status: 400,
+      body: { error: { message: 'bad request', type: 'invalid_request_error' } },
+    });
     const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'nope' } });
     const rec = await h.terminal(id);
-    expect(rec).toMatchObject({ status: 'failed', attempts: 1, error: { code: 'provider_rejected', retryable: false } });
+    expect(rec).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      error: { code: 'provider_rejected', retryable: false },
+    });
     expect(fake.requests).toHaveLength(1);
   });
 
@@ -66,7 +84,11 @@ describe('worker', () => {
     fake.setDefault({ kind: 'status', status: 500 });
     const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'x' }, max_attempts: 2 });
     const rec = await h.terminal(id);
-    expect(rec).toMatchObject({ status: 'failed', attempts: 2, error: { code: 'provider_unavailable', retryable: true } });
+    expect(rec).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      error: { code: 'provider_unavailable', retryable: true },
+    });
     expect(fake.requests).toHaveLength(2);
   });
 

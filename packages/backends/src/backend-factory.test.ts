@@ -3,7 +3,13 @@ import { BackendError } from './backend-error';
 import { createBackendFactory, type BackendsConfig } from './backend-factory';
 
 const cfg: BackendsConfig = { openai: {}, anthropic: {}, sim: { ttftMs: 0, tokenMs: 0 }, secrets: {} };
-const model = (over: Partial<ResolvedModel>): ResolvedModel => ({ id: 'x/y', backend: 'sim', upstream: 'y', pool: 'default', ...over });
+const model = (over: Partial<ResolvedModel>): ResolvedModel => ({
+  id: 'x/y',
+  backend: 'sim',
+  upstream: 'y',
+  pool: 'default',
+  ...over,
+});
 
 describe('createBackendFactory', () => {
   it('builds each kind and reuses clients per kind and base URL', () => {

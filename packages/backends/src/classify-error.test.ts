@@ -2,7 +2,11 @@ import { BackendError } from './backend-error';
 import { classifyProviderError, type ProviderErrorView } from './classify-error';
 import { retryAfterMs } from './retry-after';
 
-const view = (over: Partial<ProviderErrorView> = {}): ProviderErrorView => ({ timeout: false, connection: false, ...over });
+const view = (over: Partial<ProviderErrorView> = {}): ProviderErrorView => ({
+  timeout: false,
+  connection: false,
+  ...over,
+});
 const headers = (h: Record<string, string>) => new Headers(h);
 
 describe('retryAfterMs', () => {
@@ -49,11 +53,17 @@ describe('classifyProviderError', () => {
   });
 
   it('finds socket failures down the cause chain', () => {
-    const reset = new TypeError('terminated', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) });
+    const reset = new TypeError('terminated', {
+      cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }),
+    });
     expect(classify(view(), reset).code).toBe('provider_unavailable');
-    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    const refused = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }),
+    });
     expect(classify(view({ connection: true }), refused).code).toBe('provider_unavailable');
-    const slow = new TypeError('fetch failed', { cause: Object.assign(new Error('t'), { code: 'UND_ERR_CONNECT_TIMEOUT' }) });
+    const slow = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('t'), { code: 'UND_ERR_CONNECT_TIMEOUT' }),
+    });
     expect(classify(view({ connection: true }), slow).code).toBe('provider_timeout');
     expect(classify(view({ timeout: true })).code).toBe('provider_timeout');
   });

@@ -30,7 +30,12 @@ const UNAVAILABLE_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
 ]);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const UNAVAILABLE_MESSAGE = /socket hang up|other side closed|^terminated$|fetch failed|premature close/i;
 
 function networkCode(err: unknown): 'timeout' | 'unavailable' | undefined {
@@ -78,7 +83,8 @@ export function classifyProviderError(provider: string, err: unknown, view: Prov
   const message = `${provider}: ${err instanceof Error ? err.message : String(err)}`;
   return new BackendError(code, message, {
     status: view.status,
-    retryAfterMs: code === 'provider_rate_limited' || code === 'provider_unavailable' ? retryAfterMs(view.headers) : undefined,
+    retryAfterMs:
+      code === 'provider_rate_limited' || code === 'provider_unavailable' ? retryAfterMs(view.headers) : undefined,
     cause: err,
   });
 }

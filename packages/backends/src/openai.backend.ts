@@ -74,7 +74,8 @@ export class OpenAIBackend implements Backend {
       // No usage chunk (some compatible servers ignore include_usage): report 0s rather than guess.
       let usage: Usage = { input_tokens: 0, output_tokens: 0 };
       for await (const chunk of stream) {
-        if (chunk.usage) usage = { input_tokens: chunk.usage.prompt_tokens, output_tokens: chunk.usage.completion_tokens };
+        if (chunk.usage)
+          usage = { input_tokens: chunk.usage.prompt_tokens, output_tokens: chunk.usage.completion_tokens };
         const choice = chunk.choices[0];
         if (!choice) continue; // the usage chunk has no choices
         const delta = choice.delta?.content;

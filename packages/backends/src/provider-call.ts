@@ -41,7 +41,8 @@ export async function callProvider<T>(
       throw error;
     }
   };
-  const expired = (): BackendError => new BackendError('provider_timeout', `provider did not finish within ${deadlineMs} ms`);
+  const expired = (): BackendError =>
+    new BackendError('provider_timeout', `provider did not finish within ${deadlineMs} ms`);
   try {
     const result = await run({ signal: AbortSignal.any([signal, deadline.signal]), emit });
     // Both SDKs end a stream quietly when its signal aborts, so check here too.

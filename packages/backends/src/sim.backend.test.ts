@@ -32,7 +32,8 @@ describe('SimBackend', () => {
   });
 
   it('answers nothing when there is no user message', async () => {
-    const out = await run(new SimBackend({ ttftMs: 0, tokenMs: 0 }), { model: 'echo', messages: [], params: {} }).result;
+    const out = await run(new SimBackend({ ttftMs: 0, tokenMs: 0 }), { model: 'echo', messages: [], params: {} })
+      .result;
     expect(out).toEqual({ text: '', finishReason: 'stop', usage: { input_tokens: 0, output_tokens: 0 } });
   });
 
@@ -57,13 +58,19 @@ describe('SimBackend', () => {
 
   it('rejects at once when the signal is already aborted', async () => {
     const reason = new Error('gone');
-    await expect(run(new SimBackend({ ttftMs: 0, tokenMs: 0 }), req(), AbortSignal.abort(reason)).result).rejects.toBe(reason);
+    await expect(run(new SimBackend({ ttftMs: 0, tokenMs: 0 }), req(), AbortSignal.abort(reason)).result).rejects.toBe(
+      reason,
+    );
   });
 
   it('is cheap at zero latency', async () => {
     const sim = new SimBackend({ ttftMs: 0, tokenMs: 0 });
     const signal = new AbortController().signal;
-    const long: GenerateRequest = { model: 'echo', messages: [{ role: 'user', content: 'word '.repeat(200) }], params: {} };
+    const long: GenerateRequest = {
+      model: 'echo',
+      messages: [{ role: 'user', content: 'word '.repeat(200) }],
+      params: {},
+    };
     const start = Date.now();
     for (let i = 0; i < 2000; i++) await sim.generate(long, { signal, onToken: () => undefined });
     expect(Date.now() - start).toBeLessThan(2000); // 400k tokens; with a timer per token this takes minutes

@@ -9,12 +9,18 @@ export const ApiKeysEnv = z
   .default('')
   .transform((s, ctx) => {
     const pairs: Array<{ tenant: string; key: string }> = [];
-    for (const item of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const item of s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const i = item.indexOf(':');
       const tenant = TenantId.safeParse(i > 0 ? item.slice(0, i) : '');
       const key = ApiKeyText.safeParse(i > 0 ? item.slice(i + 1) : '');
       if (!tenant.success || !key.success) {
-        ctx.addIssue({ code: 'custom', message: 'entries must be tenant:key with tenant [a-z0-9_-]{1,64} and key [A-Za-z0-9_-]{16,128}' });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'entries must be tenant:key with tenant [a-z0-9_-]{1,64} and key [A-Za-z0-9_-]{16,128}',
+        });
         return z.NEVER;
       }
       pairs.push({ tenant: tenant.data, key: key.data });

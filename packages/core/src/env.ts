@@ -66,7 +66,10 @@ export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trac
 
 export const SharedEnv = z.object({
   /** Redis (standalone; Cluster through a `{tag}` QUEUE_PREFIX). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key inferq writes. */
   QUEUE_PREFIX: z
     .string()

@@ -59,9 +59,7 @@ export const JobRecord = z.object({
   error: JobError.nullable(),
   timings: Timings,
   metadata: Metadata.nullable(),
-  webhook: z
-    .object({ url: z.string(), events: z.array(WebhookEventName), deliveries: z.array(Delivery) })
-    .nullable(),
+  webhook: z.object({ url: z.string(), events: z.array(WebhookEventName), deliveries: z.array(Delivery) }).nullable(),
   cached: z.boolean().optional(),
   queue: QueuePosition.optional(),
 });

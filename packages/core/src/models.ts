@@ -17,7 +17,10 @@ export const ModelSpec = z.strictObject({
   pool: PoolName.default('default'),
   max_concurrency: z.number().int().positive().optional(),
   /** Environment variable holding the upstream API key, when the server wants one. */
-  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  api_key_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/)
+    .optional(),
   /** Optional price table for usage estimates, in USD per million tokens. */
   price: z.strictObject({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).optional(),
 });

@@ -8,7 +8,10 @@ describe('TurnBatcher', () => {
       return `${key}x${n}`;
     });
     const shares = await Promise.all([b.add('a'), b.add('b'), b.add('a'), b.add('a')]);
-    expect(runs).toEqual([['a', 3], ['b', 1]]);
+    expect(runs).toEqual([
+      ['a', 3],
+      ['b', 1],
+    ]);
     expect(shares.map((s) => [s.result, s.index, s.count])).toEqual([
       ['ax3', 0, 3],
       ['bx1', 0, 1],
@@ -17,7 +20,11 @@ describe('TurnBatcher', () => {
     ]);
     // A later turn is a new batch.
     await b.add('a');
-    expect(runs).toEqual([['a', 3], ['b', 1], ['a', 1]]);
+    expect(runs).toEqual([
+      ['a', 3],
+      ['b', 1],
+      ['a', 1],
+    ]);
   });
 
   it('rejects every caller of a failed run, and only those', async () => {

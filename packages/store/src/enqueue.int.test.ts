@@ -32,7 +32,9 @@ describe('enqueueNewJob', () => {
     const id = newJobId();
     // A key of the wrong type where BullMQ writes the job makes its script fail inside the MULTI.
     await redis.set(`${prefix}:${poolQueueName('default')}:${id}`, 'not a hash');
-    await expect(enqueueNewJob(store, queues, { id, tenant: 'u', pool: 'default', createdAt: Date.now(), request })).rejects.toThrow();
+    await expect(
+      enqueueNewJob(store, queues, { id, tenant: 'u', pool: 'default', createdAt: Date.now(), request }),
+    ).rejects.toThrow();
     expect(await store.get(id)).toBeUndefined();
     expect(await store.activeCount('u')).toBe(0);
     expect((await store.list('u', { limit: 10 })).data).toHaveLength(0);

@@ -52,7 +52,10 @@ export class Enqueuer {
     this.queues.appendAdd(tx, job.pool, data, job.request.priority, job.request.max_attempts);
   }
 
-  private async settle(b: { job: NewJob; done: (err?: unknown) => void }, results: Array<[Error | null, unknown]>): Promise<void> {
+  private async settle(
+    b: { job: NewJob; done: (err?: unknown) => void },
+    results: Array<[Error | null, unknown]>,
+  ): Promise<void> {
     const failed = results.find(([err]) => err)?.[0];
     if (!failed) return b.done();
     // MULTI runs every command even when one fails: take back what did land.

@@ -92,7 +92,9 @@ describe('PoolQueues.position', () => {
 
   it('gives no position to a job waiting out a delay', async () => {
     const id = newJobId();
-    await queues.get('delayed').add('infer', { id, tenant: 't1', model: 'sim/echo' }, { jobId: id, priority: 2, delay: 60_000 });
+    await queues
+      .get('delayed')
+      .add('infer', { id, tenant: 't1', model: 'sim/echo' }, { jobId: id, priority: 2, delay: 60_000 });
     expect(await queues.position('delayed', id)).toBeUndefined();
   });
 });

@@ -57,8 +57,13 @@ export class JobEventLog {
    */
   async appendTokens(id: string, attempt: number, text: string, ttftMs: number | null): Promise<boolean> {
     const code = await this.redis.iqTokens(
-      this.keys.job(id), this.keys.jobEvents(id),
-      String(attempt), JSON.stringify({ text }), this.tokensChannel, id, this.streamMaxLen,
+      this.keys.job(id),
+      this.keys.jobEvents(id),
+      String(attempt),
+      JSON.stringify({ text }),
+      this.tokensChannel,
+      id,
+      this.streamMaxLen,
       ttftMs === null ? '' : String(Math.round(ttftMs)),
     );
     return code === 1;

@@ -25,16 +25,31 @@ describe('JobStore', () => {
     const id = await newJob();
     const job = await store.get(id);
     expect(job?.tenant).toBe('t1');
-    expect(job?.record).toMatchObject({ id, status: 'queued', model: 'sim/echo', attempts: 0, output: null, metadata: { order: 'A-17' } });
+    expect(job?.record).toMatchObject({
+      id,
+      status: 'queued',
+      model: 'sim/echo',
+      attempts: 0,
+      output: null,
+      metadata: { order: 'A-17' },
+    });
     expect(job?.request).toMatchObject({ timeout_s: 600, max_attempts: 3, input: { prompt: 'hi there' } });
   });
 
   it('runs a job to success once and refuses every later transition', async () => {
     const id = await newJob();
     expect((await store.start(id, 1)).kind).toBe('started');
-    const ok = await store.succeed(id, 't1', { output: { text: 'a', finish_reason: 'stop' }, usage: { input_tokens: 1, output_tokens: 1 }, ttftMs: 5 });
+    const ok = await store.succeed(id, 't1', {
+      output: { text: 'a', finish_reason: 'stop' },
+      usage: { input_tokens: 1, output_tokens: 1 },
+      ttftMs: 5,
+    });
     expect(ok).toEqual({ kind: 'written', previous: 'running' });
-    const again = await store.succeed(id, 't1', { output: { text: 'b', finish_reason: 'stop' }, usage: { input_tokens: 1, output_tokens: 1 }, ttftMs: 5 });
+    const again = await store.succeed(id, 't1', {
+      output: { text: 'b', finish_reason: 'stop' },
+      usage: { input_tokens: 1, output_tokens: 1 },
+      ttftMs: 5,
+    });
     expect(again).toEqual({ kind: 'terminal', current: 'succeeded' });
     expect((await store.cancel(id, 't1')).kind).toBe('terminal');
     expect((await store.start(id, 2)).kind).toBe('terminal');
@@ -59,7 +74,13 @@ describe('JobStore', () => {
     await store.start(id, 1);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        i % 2 ? store.cancel(id, 't1') : store.succeed(id, 't1', { output: { text: String(i), finish_reason: 'stop' }, usage: { input_tokens: 0, output_tokens: 0 }, ttftMs: null }),
+        i % 2
+          ? store.cancel(id, 't1')
+          : store.succeed(id, 't1', {
+              output: { text: String(i), finish_reason: 'stop' },
+              usage: { input_tokens: 0, output_tokens: 0 },
+              ttftMs: null,
+            }),
       ),
     );
     expect(results.filter((r) => r.kind === 'written')).toHaveLength(1);
@@ -103,7 +124,11 @@ describe('JobStore', () => {
 describe('JobStore side effects of transitions', () => {
   it('counts active jobs, daily usage per model and webhook outbox events atomically', async () => {
     const tenant = `side-${Date.now()}`;
-    const withHook = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'x' }, webhook: { url: 'https://example.com/h' } });
+    const withHook = JobRequest.parse({
+      model: 'sim/echo',
+      input: { prompt: 'x' },
+      webhook: { url: 'https://example.com/h' },
+    });
     const a = newJobId();
     const b = newJobId();
     await store.create({ id: a, tenant, pool: 'default', createdAt: Date.now(), request: withHook });
@@ -111,7 +136,11 @@ describe('JobStore side effects of transitions', () => {
     expect(await store.activeCount(tenant)).toBe(2);
 
     await store.start(a, 1);
-    await store.succeed(a, tenant, { output: { text: 'x', finish_reason: 'stop' }, usage: { input_tokens: 3, output_tokens: 5 }, ttftMs: 1 });
+    await store.succeed(a, tenant, {
+      output: { text: 'x', finish_reason: 'stop' },
+      usage: { input_tokens: 3, output_tokens: 5 },
+      ttftMs: 1,
+    });
     await store.cancel(b, tenant);
     await store.cancel(b, tenant); // refused: must not count twice
     expect(await store.activeCount(tenant)).toBe(0);

@@ -30,7 +30,15 @@ export type FinishResult =
 
 type Scripted = Redis & {
   iqStart(job: string, events: string, outbox: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
-  iqFinish(job: string, events: string, index: string, active: string, usage: string, outbox: string, ...argv: string[]): Promise<[number, string]>;
+  iqFinish(
+    job: string,
+    events: string,
+    index: string,
+    active: string,
+    usage: string,
+    outbox: string,
+    ...argv: string[]
+  ): Promise<[number, string]>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
 };
 
@@ -90,7 +98,17 @@ export class JobStore {
         .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
         .incr(this.keys.tenantActive(job.tenant))
         // The stream opens with the first status, so a client following a queued job sees it at once.
-        .xadd(this.keys.jobEvents(job.id), 'MAXLEN', '~', this.streamMaxLen, '*', 'type', 'status', 'data', '{"status":"queued"}')
+        .xadd(
+          this.keys.jobEvents(job.id),
+          'MAXLEN',
+          '~',
+          this.streamMaxLen,
+          '*',
+          'type',
+          'status',
+          'data',
+          '{"status":"queued"}',
+        )
     );
   }
 
@@ -140,12 +158,23 @@ export class JobStore {
 
   async start(id: string, attempt: number, now = Date.now()): Promise<StartResult> {
     const [code, req, created, model] = await this.redis.iqStart(
-      this.keys.job(id), this.keys.jobEvents(id), this.keys.webhookOutbox(),
-      String(now), String(attempt), this.eventsChannel, id, this.streamMaxLen,
+      this.keys.job(id),
+      this.keys.jobEvents(id),
+      this.keys.webhookOutbox(),
+      String(now),
+      String(attempt),
+      this.eventsChannel,
+      id,
+      this.streamMaxLen,
     );
     if (code === 0) return { kind: 'missing' };
     if (code === -1) return { kind: 'terminal' };
-    return { kind: 'started', request: JSON.parse(req ?? '{}') as StoredRequest, createdAt: Number(created), model: model ?? '' };
+    return {
+      kind: 'started',
+      request: JSON.parse(req ?? '{}') as StoredRequest,
+      createdAt: Number(created),
+      model: model ?? '',
+    };
   }
 
   /** `tailTokens`: text streamed but not yet in the event stream, appended as a last token event. */
@@ -174,8 +203,12 @@ export class JobStore {
 
   async requeue(id: string, error: JobError): Promise<boolean> {
     const code = await this.redis.iqRequeue(
-      this.keys.job(id), this.keys.jobEvents(id),
-      JSON.stringify(error), this.eventsChannel, id, this.streamMaxLen,
+      this.keys.job(id),
+      this.keys.jobEvents(id),
+      JSON.stringify(error),
+      this.eventsChannel,
+      id,
+      this.streamMaxLen,
     );
     return code === 1;
   }
@@ -192,10 +225,23 @@ export class JobStore {
     const now = Date.now();
     const k = this.keys;
     const [code, st] = await this.redis.iqFinish(
-      k.job(id), k.jobEvents(id), k.tenantJobs(tenant), k.tenantActive(tenant), k.usage(tenant, utcDay(now)), k.webhookOutbox(),
-      String(now), status, String(this.opts.retentionMs), this.eventsChannel, id, this.streamMaxLen,
-      allowedFrom.join(','), trimBound(now, this.opts.retentionMs),
-      String(usage.input_tokens), String(usage.output_tokens), String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
+      k.job(id),
+      k.jobEvents(id),
+      k.tenantJobs(tenant),
+      k.tenantActive(tenant),
+      k.usage(tenant, utcDay(now)),
+      k.webhookOutbox(),
+      String(now),
+      status,
+      String(this.opts.retentionMs),
+      this.eventsChannel,
+      id,
+      this.streamMaxLen,
+      allowedFrom.join(','),
+      trimBound(now, this.opts.retentionMs),
+      String(usage.input_tokens),
+      String(usage.output_tokens),
+      String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
       tailTokenData,
       k.cancelChannel(),
       ...fields,

@@ -56,8 +56,6 @@ export class PoolQueues {
     return q;
   }
 
-
-
   /**
    * Appends the pool job's add to a transaction of the caller on this same
    * connection, the way BullMQ's own addBulk appends to a pipeline: the job

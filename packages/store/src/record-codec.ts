@@ -33,14 +33,22 @@ export function encodeNewJob(job: NewJob): string[] {
     cache: r.cache,
   };
   const fields = [
-    'tenant', job.tenant,
-    'status', 'queued',
-    'model', r.model,
-    'pool', job.pool,
-    'priority', r.priority,
-    'created_at', String(job.createdAt),
-    'attempts', '0',
-    'req', JSON.stringify(req),
+    'tenant',
+    job.tenant,
+    'status',
+    'queued',
+    'model',
+    r.model,
+    'pool',
+    job.pool,
+    'priority',
+    r.priority,
+    'created_at',
+    String(job.createdAt),
+    'attempts',
+    '0',
+    'req',
+    JSON.stringify(req),
   ];
   if (r.metadata) fields.push('metadata', JSON.stringify(r.metadata));
   if (r.webhook) {

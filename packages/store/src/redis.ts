@@ -51,7 +51,8 @@ export async function durabilityWarnings(redis: Redis): Promise<string[]> {
       warnings.push(`Redis maxmemory-policy is ${policy[1]}; set noeviction or Redis may evict queued jobs`);
     }
     const aof = (await redis.config('GET', 'appendonly')) as string[];
-    if (aof[1] !== 'yes') warnings.push('Redis appendonly is off; a Redis restart loses every job since the last snapshot');
+    if (aof[1] !== 'yes')
+      warnings.push('Redis appendonly is off; a Redis restart loses every job since the last snapshot');
   } catch {
     warnings.push('could not read Redis CONFIG (managed Redis?); make sure it runs with AOF and noeviction');
   }

@@ -28,11 +28,14 @@ export async function startHealthServer(opts: {
     const send = (a: Answer) => {
       res.writeHead(a.status, { 'content-type': a.type, ...a.headers }).end(a.body);
     };
-    const json = (status: number, body: unknown) => send({ status, type: 'application/json', body: JSON.stringify(body) });
+    const json = (status: number, body: unknown) =>
+      send({ status, type: 'application/json', body: JSON.stringify(body) });
     void (async () => {
       if (path === '/healthz') return json(200, { status: 'ok' });
       if (path === '/readyz') {
-        return (await opts.ready()) ? json(200, { status: 'ready' }) : json(503, errorBody('unavailable', 'Redis does not answer'));
+        return (await opts.ready())
+          ? json(200, { status: 'ready' })
+          : json(503, errorBody('unavailable', 'Redis does not answer'));
       }
       if (path === '/metrics' && opts.metrics) return send(await opts.metrics(req.headers.authorization));
       const answer = await opts.extra?.(path, req.headers);

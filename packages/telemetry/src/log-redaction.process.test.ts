@@ -1,4 +1,14 @@
-import { appPid, dropPrefix, freePort, spawnApp, startFakeAnthropic, startFakeOpenAI, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import {
+  appPid,
+  dropPrefix,
+  freePort,
+  spawnApp,
+  startFakeAnthropic,
+  startFakeOpenAI,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@inferq/testkit';
 import type { FakeProvider, SpawnedApp } from '@inferq/testkit';
 
 // Real api and worker processes at LOG_LEVEL=trace, handed every kind of secret
@@ -26,8 +36,16 @@ afterAll(async () => {
 it('writes JSON lines with requestId, tenant and jobId, and never a secret', async () => {
   openai = await startFakeOpenAI();
   anthropic = await startFakeAnthropic();
-  openai.script({ kind: 'status', status: 401, body: { error: { message: 'invalid api key', type: 'invalid_request_error' } } });
-  anthropic.script({ kind: 'status', status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } } });
+  openai.script({
+    kind: 'status',
+    status: 401,
+    body: { error: { message: 'invalid api key', type: 'invalid_request_error' } },
+  });
+  anthropic.script({
+    kind: 'status',
+    status: 401,
+    body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
+  });
   const port = await freePort();
   const env = {
     REDIS_URL: testRedisUrl(),
@@ -48,14 +66,29 @@ it('writes JSON lines with requestId, tenant and jobId, and never a secret', asy
   await Promise.all([api.waitForOutput(/api listening/, 30_000), worker.waitForOutput(/worker started/, 30_000)]);
   const base = `http://127.0.0.1:${port}`;
   const call = (path: string, auth: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, headers: { Authorization: `Bearer ${auth}`, 'Content-Type': 'application/json', 'X-Request-Id': `rid-${path.length}-${auth.length}`, ...init.headers } });
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        Authorization: `Bearer ${auth}`,
+        'Content-Type': 'application/json',
+        'X-Request-Id': `rid-${path.length}-${auth.length}`,
+        ...init.headers,
+      },
+    });
   const submit = async (model: string) => {
-    const res = await call('/v1/jobs', SECRETS.apiKey, { method: 'POST', body: JSON.stringify({ model, input: { prompt: `hello ${model}` } }) });
+    const res = await call('/v1/jobs', SECRETS.apiKey, {
+      method: 'POST',
+      body: JSON.stringify({ model, input: { prompt: `hello ${model}` } }),
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as { id: string }).id;
   };
 
-  const ids = [await submit('sim/echo'), await submit('openai/gpt-4o-mini'), await submit('anthropic/claude-3-5-haiku')];
+  const ids = [
+    await submit('sim/echo'),
+    await submit('openai/gpt-4o-mini'),
+    await submit('anthropic/claude-3-5-haiku'),
+  ];
   for (const id of ids) expect((await call(`/v1/jobs/${id}?wait=20`, SECRETS.apiKey)).status).toBe(200);
   const secret = await call('/v1/webhooks/secret', SECRETS.apiKey);
   const whsec = secret.status === 200 ? ((await secret.json()) as { secret: string }).secret : undefined;

@@ -11,7 +11,16 @@ export interface DepthSource {
   getJobCounts(...types: string[]): Promise<Record<string, number>>;
 }
 
-export const QUEUE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'paused', 'waiting-children', 'completed', 'failed'] as const;
+export const QUEUE_STATES = [
+  'waiting',
+  'prioritized',
+  'active',
+  'delayed',
+  'paused',
+  'waiting-children',
+  'completed',
+  'failed',
+] as const;
 
 /**
  * `inferq_queue_jobs{queue,state}`, read from Redis at scrape time (no

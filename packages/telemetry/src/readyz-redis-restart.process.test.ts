@@ -11,12 +11,19 @@ let redis: ChildProcess | undefined;
 const apps: SpawnedApp[] = [];
 
 function startRedis(): ChildProcess {
-  const child = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
   return child;
 }
 
 async function redisAnswers(): Promise<boolean> {
-  const client = createRedis(`redis://127.0.0.1:${redisPort}`, 'request', { lazyConnect: true, retryStrategy: () => null });
+  const client = createRedis(`redis://127.0.0.1:${redisPort}`, 'request', {
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
   try {
     await client.connect();
     return (await client.ping()) === 'PONG';
@@ -28,14 +35,21 @@ async function redisAnswers(): Promise<boolean> {
 }
 
 async function stopRedis(): Promise<void> {
-  const client = createRedis(`redis://127.0.0.1:${redisPort}`, 'request', { lazyConnect: true, retryStrategy: () => null });
+  const client = createRedis(`redis://127.0.0.1:${redisPort}`, 'request', {
+    lazyConnect: true,
+    retryStrategy: () => null,
+  });
   await client.connect();
   await client.call('SHUTDOWN', 'NOSAVE').catch(() => undefined); // the connection drops as it answers
   client.disconnect();
   if (redis && redis.exitCode === null) await new Promise((r) => redis?.once('exit', r));
 }
 
-const readyStatus = (url: string) => fetch(`${url}/readyz`).then((r) => r.status, () => 0);
+const readyStatus = (url: string) =>
+  fetch(`${url}/readyz`).then(
+    (r) => r.status,
+    () => 0,
+  );
 
 afterAll(async () => {
   for (const a of apps) a.kill('SIGKILL');
@@ -48,18 +62,28 @@ it('answers 503 while Redis is down and 200 again once it is back', async () => 
   redis = startRedis();
   await waitFor(async () => ((await redisAnswers()) ? true : undefined), 10_000, 50);
   const [apiPort, workerPort, dashPort] = [await freePort(), await freePort(), await freePort()];
-  const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}`, QUEUE_PREFIX: 'iqt-readyz', HOST: '127.0.0.1', ADMIN_TOKEN: 'readyz_admin_token_0123456' };
+  const env = {
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    QUEUE_PREFIX: 'iqt-readyz',
+    HOST: '127.0.0.1',
+    ADMIN_TOKEN: 'readyz_admin_token_0123456',
+  };
   apps.push(
     spawnApp('start:api', { ...env, PORT: String(apiPort) }),
     spawnApp('start:worker', { ...env, METRICS_PORT: String(workerPort) }),
     spawnApp('start:dashboard', { ...env, DASHBOARD_PORT: String(dashPort) }),
   );
-  await Promise.all(apps.map((a, i) => a.waitForOutput([/api listening/, /worker started/, /dashboard listening/][i] as RegExp, 30_000)));
+  await Promise.all(
+    apps.map((a, i) =>
+      a.waitForOutput([/api listening/, /worker started/, /dashboard listening/][i] as RegExp, 30_000),
+    ),
+  );
   // Every process checked the durability settings at start (this Redis runs without AOF).
   for (const a of apps) await a.waitForOutput(/appendonly is off/, 10_000);
 
   const urls = [`http://127.0.0.1:${apiPort}`, `http://127.0.0.1:${workerPort}`, `http://127.0.0.1:${dashPort}`];
-  const all = async (status: number) => ((await Promise.all(urls.map(readyStatus))).every((s) => s === status) ? true : undefined);
+  const all = async (status: number) =>
+    (await Promise.all(urls.map(readyStatus))).every((s) => s === status) ? true : undefined;
   await waitFor(() => all(200), 20_000, 100);
 
   await stopRedis();

@@ -24,7 +24,13 @@ export interface WorkerMetrics {
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
   const hist = (name: string, help: string, buckets: number[]) =>
-    new Histogram({ name: `${METRIC_PREFIX}${name}`, help, buckets, labelNames: ['model', 'pool'] as const, registers: [registry] });
+    new Histogram({
+      name: `${METRIC_PREFIX}${name}`,
+      help,
+      buckets,
+      labelNames: ['model', 'pool'] as const,
+      registers: [registry],
+    });
   const wait = hist('job_queue_wait_seconds', 'Time from submission to the start of the first attempt', WAIT_BUCKETS);
   const run = hist('job_run_seconds', 'Duration of each attempt against the backend', RUN_BUCKETS);
   const ttft = hist('job_ttft_seconds', 'Time to first token of each attempt that streamed one', TTFT_BUCKETS);

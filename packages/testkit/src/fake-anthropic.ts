@@ -73,7 +73,9 @@ async function answer(ctx: AnswerContext): Promise<void> {
 
   startSse(res, headers);
   const send = (type: string, data: object): void => writeSse(res, { type, ...data }, type);
-  send('message_start', { message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usage(1) } });
+  send('message_start', {
+    message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: usage(1) },
+  });
   send('content_block_start', { index: 0, content_block: { type: 'text', text: '', citations: null } });
   send('ping', {});
   await pace(plan.tokens, ctx.ttftMs, ctx.tokenMs, signal, (text) =>

@@ -13,10 +13,20 @@ describe('fake OpenAI', () => {
   afterEach(() => fake.reset());
   afterAll(() => fake.close());
 
-  const body = { model: 'gpt-x', messages: [{ role: 'system', content: 'be brief' }, { role: 'user', content: 'hello there  world' }] };
+  const body = {
+    model: 'gpt-x',
+    messages: [
+      { role: 'system', content: 'be brief' },
+      { role: 'user', content: 'hello there  world' },
+    ],
+  };
 
   it('streams well-formed chat.completion.chunk SSE ending in [DONE] with a usage chunk', async () => {
-    const res = await post(`${fake.url}/chat/completions`, { ...body, stream: true, stream_options: { include_usage: true } });
+    const res = await post(`${fake.url}/chat/completions`, {
+      ...body,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = parseSse(await res.text());
@@ -28,7 +38,10 @@ describe('fake OpenAI', () => {
     const text = chunks.flatMap((c) => c.choices.map((ch) => ch.delta.content ?? '')).join('');
     expect(text).toBe('hello there  world');
     expect(chunks[chunks.length - 2]).toMatchObject({ choices: [{ finish_reason: 'stop' }] });
-    expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 } });
+    expect(chunks[chunks.length - 1]).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+    });
   });
 
   it('answers plain JSON without stream, cut at max_tokens', async () => {

@@ -76,7 +76,13 @@ async function answer(ctx: AnswerContext): Promise<void> {
   await pace(plan.tokens, ctx.ttftMs, ctx.tokenMs, signal, (t) => writeSse(res, chunk({ content: t }, null)));
   writeSse(res, chunk({}, plan.finish));
   if (includeUsage) {
-    writeSse(res, { ...base, object: 'chat.completion.chunk', service_tier: 'default', choices: [], usage: usageOf(plan) });
+    writeSse(res, {
+      ...base,
+      object: 'chat.completion.chunk',
+      service_tier: 'default',
+      choices: [],
+      usage: usageOf(plan),
+    });
   }
   writeSse(res, '[DONE]');
   res.end();

@@ -29,7 +29,10 @@ function isAbortError(err: unknown): boolean {
 }
 
 /** A node:http server speaking one provider's protocol, driven by scripted behaviours. */
-export async function startFakeServer(protocol: ProviderProtocol, opts: FakeProviderOptions = {}): Promise<FakeProvider> {
+export async function startFakeServer(
+  protocol: ProviderProtocol,
+  opts: FakeProviderOptions = {},
+): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
   let queue: Behaviour[] = [];
   let fallback: Behaviour = opts.default ?? ECHO;
@@ -60,7 +63,12 @@ export async function startFakeServer(protocol: ProviderProtocol, opts: FakeProv
         });
       case 'status': {
         const headers: Record<string, string> = behaviour.retryAfter ? { 'retry-after': behaviour.retryAfter } : {};
-        sendJson(res, behaviour.status, behaviour.body ?? protocol.errorBody(behaviour.status, `fake ${behaviour.status}`), headers);
+        sendJson(
+          res,
+          behaviour.status,
+          behaviour.body ?? protocol.errorBody(behaviour.status, `fake ${behaviour.status}`),
+          headers,
+        );
         return;
       }
       case 'hang':
@@ -77,7 +85,14 @@ export async function startFakeServer(protocol: ProviderProtocol, opts: FakeProv
     const time = Date.now();
     const body = parseObject(await readBody(req));
     const path = req.url ?? '/';
-    const entry: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body, time, aborted: false };
+    const entry: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+      time,
+      aborted: false,
+    };
     requests.push(entry);
     for (const w of waiters) w.check();
 

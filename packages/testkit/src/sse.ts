@@ -19,7 +19,12 @@ export function writeSse(res: ServerResponse, data: unknown, event?: string): vo
   res.write(`${event ? `event: ${event}\n` : ''}data: ${payload}\n\n`);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed || res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));

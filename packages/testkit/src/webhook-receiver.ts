@@ -71,7 +71,12 @@ export async function startWebhookReceiver(host = '127.0.0.1'): Promise<WebhookR
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ path: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      received.push({
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      });
       for (const w of [...waiters]) w();
       reply(res, queue.shift() ?? receiver.fallback);
     });

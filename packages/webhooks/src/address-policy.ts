@@ -65,7 +65,10 @@ export class AllowList {
 
   constructor(entries: readonly string[] = []) {
     for (const raw of entries) {
-      const entry = raw.trim().toLowerCase().replace(/^\[|\]$/g, '');
+      const entry = raw
+        .trim()
+        .toLowerCase()
+        .replace(/^\[|\]$/g, '');
       if (!entry) continue;
       const problem = allowEntryProblem(entry);
       if (problem) throw new Error(`WEBHOOK_ALLOW_HOSTS entry "${raw}" ${problem}`);
@@ -102,7 +105,10 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_
 
 /** Why an allow-list entry is unusable, or undefined; for env validation. */
 export function allowEntryProblem(entry: string): string | undefined {
-  const e = entry.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const e = entry
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '');
   if (ipaddr.isValidCIDR(e) || isIP(e) !== 0) return undefined;
   if (e.includes('/')) return 'is not a valid CIDR';
   return HOSTNAME.test(e) ? undefined : 'is neither a host name, an IP address nor a CIDR';

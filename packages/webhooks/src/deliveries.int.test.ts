@@ -8,7 +8,11 @@ import { appendDelivery, MAX_DELIVERIES_KEPT } from './deliveries';
 const prefix = testPrefix('deliveries');
 const redis = new Redis(testRedisUrl());
 const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
-const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'x' }, webhook: { url: 'https://example.com/h' } });
+const request = JobRequest.parse({
+  model: 'sim/echo',
+  input: { prompt: 'x' },
+  webhook: { url: 'https://example.com/h' },
+});
 
 async function newJob(): Promise<string> {
   const id = newJobId();
@@ -16,7 +20,12 @@ async function newJob(): Promise<string> {
   return id;
 }
 const attempt = (n: number, ok = false): Delivery => ({
-  attempt: n, at: new Date().toISOString(), status_code: ok ? 200 : 500, ok, duration_ms: 12.5, event: 'succeeded',
+  attempt: n,
+  at: new Date().toISOString(),
+  status_code: ok ? 200 : 500,
+  ok,
+  duration_ms: 12.5,
+  event: 'succeeded',
   ...(ok ? {} : { error: 'HTTP 500' }),
 });
 
@@ -32,7 +41,9 @@ describe('appendDelivery', () => {
     expect(await appendDelivery(redis, prefix, id, attempt(2, true))).toBe(true);
     const rec = (await store.get(id))!.record;
     expect(rec.webhook).toMatchObject({ url: 'https://example.com/h', events: ['succeeded', 'failed', 'canceled'] });
-    expect(rec.webhook!.deliveries).toEqual([attempt(1), attempt(2, true)].map((d, i) => ({ ...d, at: rec.webhook!.deliveries[i]!.at })));
+    expect(rec.webhook!.deliveries).toEqual(
+      [attempt(1), attempt(2, true)].map((d, i) => ({ ...d, at: rec.webhook!.deliveries[i]!.at })),
+    );
   });
 
   it('does not resurrect a record that expired', async () => {

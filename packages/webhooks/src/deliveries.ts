@@ -28,10 +28,19 @@ return #list
 type Scripted = Redis & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
 
 /** Appends one delivery attempt to a job's record; false when the record is gone. */
-export async function appendDelivery(redis: Redis, prefix: string, jobId: string, delivery: Delivery): Promise<boolean> {
-  const scripted = withLuaCommands<Scripted>(redis, { iqAppendDelivery: { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA } });
+export async function appendDelivery(
+  redis: Redis,
+  prefix: string,
+  jobId: string,
+  delivery: Delivery,
+): Promise<boolean> {
+  const scripted = withLuaCommands<Scripted>(redis, {
+    iqAppendDelivery: { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA },
+  });
   const kept = await scripted.iqAppendDelivery(
-    redisKeys(prefix).job(jobId), JSON.stringify(delivery), String(MAX_DELIVERIES_KEPT),
+    redisKeys(prefix).job(jobId),
+    JSON.stringify(delivery),
+    String(MAX_DELIVERIES_KEPT),
   );
   return kept > 0;
 }

@@ -16,7 +16,10 @@ const local = new AllowList(['127.0.0.1']);
 
 /** A DNS that answers 127.0.0.1 for every name: what a rebinding attacker's DNS does at connect time. */
 const rebinding: LookupFunction = (_host, opts, cb) => {
-  if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address: '127.0.0.1', family: 4 }]);
+  if ((opts as { all?: boolean }).all)
+    (cb as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+      { address: '127.0.0.1', family: 4 },
+    ]);
   else cb(null, '127.0.0.1', 4);
 };
 
@@ -31,12 +34,21 @@ afterEach(async () => {
 describe('WebhookEgress', () => {
   it('refuses a private address at connect time unless allowed, and never reaches it', async () => {
     const res = await egress().post(`${receiver.url}/hook`, '{}', {});
-    expect(res).toMatchObject({ ok: false, status: null, blocked: true, error: expect.stringMatching(/^refused: .*private IP/) });
+    expect(res).toMatchObject({
+      ok: false,
+      status: null,
+      blocked: true,
+      error: expect.stringMatching(/^refused: .*private IP/),
+    });
     expect(receiver.received).toHaveLength(0);
 
     const ok = await egress({ allow: local }).post(`${receiver.url}/hook`, '{"a":1}', { 'webhook-id': 'm1' });
     expect(ok).toMatchObject({ ok: true, status: 200 });
-    expect(receiver.received[0]).toMatchObject({ path: '/hook', body: '{"a":1}', headers: expect.objectContaining({ 'webhook-id': 'm1', 'content-type': 'application/json' }) });
+    expect(receiver.received[0]).toMatchObject({
+      path: '/hook',
+      body: '{"a":1}',
+      headers: expect.objectContaining({ 'webhook-id': 'm1', 'content-type': 'application/json' }),
+    });
   });
 
   it('checks the address DNS gives at connect time (rebinding), not the name', async () => {
@@ -45,7 +57,11 @@ describe('WebhookEgress', () => {
     expect(res).toMatchObject({ ok: false, blocked: true, error: expect.stringContaining('host:rebind.example') });
     expect(receiver.received).toHaveLength(0);
     // The same lookup with the address allowed does connect: the check really ran on its answer.
-    const allowed = await egress({ lookup: rebinding, allow: local }).post(`http://rebind.example:${port}/hook`, '{}', {});
+    const allowed = await egress({ lookup: rebinding, allow: local }).post(
+      `http://rebind.example:${port}/hook`,
+      '{}',
+      {},
+    );
     expect(allowed).toMatchObject({ ok: true, status: 200 });
   });
 
@@ -73,13 +89,21 @@ describe('WebhookEgress', () => {
 
   it('reads at most the answer cap and hangs up on an endless answer', async () => {
     receiver.script({ endless: true });
-    const res = await egress({ allow: local, timeoutMs: 8000, maxResponseBytes: 64 * 1024 }).post(`${receiver.url}/hook`, '{}', {});
+    const res = await egress({ allow: local, timeoutMs: 8000, maxResponseBytes: 64 * 1024 }).post(
+      `${receiver.url}/hook`,
+      '{}',
+      {},
+    );
     expect(res).toMatchObject({ ok: true, status: 200 });
     expect(res.error).toBeUndefined();
   });
 
   it('reports Retry-After of 429 and 503 answers', async () => {
-    receiver.script({ status: 429, headers: { 'retry-after': '7' } }, { status: 503, headers: { 'retry-after': 'soon' } }, { status: 500, headers: { 'retry-after': '7' } });
+    receiver.script(
+      { status: 429, headers: { 'retry-after': '7' } },
+      { status: 503, headers: { 'retry-after': 'soon' } },
+      { status: 500, headers: { 'retry-after': '7' } },
+    );
     const e = egress({ allow: local });
     expect(await e.post(receiver.url, '{}', {})).toMatchObject({ status: 429, retryAfterMs: 7000 });
     expect((await e.post(receiver.url, '{}', {})).retryAfterMs).toBeUndefined();

@@ -73,7 +73,13 @@ export class WebhookEgress {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const blocked = BLOCKED.test(message);
-      return { status: null, ok: false, durationMs: elapsed(), error: blocked ? `refused: ${message}` : message, ...(blocked ? { blocked } : {}) };
+      return {
+        status: null,
+        ok: false,
+        durationMs: elapsed(),
+        error: blocked ? `refused: ${message}` : message,
+        ...(blocked ? { blocked } : {}),
+      };
     }
   }
 
@@ -84,14 +90,24 @@ export class WebhookEgress {
     for (const agent of [a.filtered.http, a.filtered.https, a.open.http, a.open.https]) agent.destroy();
   }
 
-  private send(target: URL, body: string, headers: Record<string, string>, agent: Agent): Promise<Omit<EgressResult, 'durationMs'>> {
+  private send(
+    target: URL,
+    body: string,
+    headers: Record<string, string>,
+    agent: Agent,
+  ): Promise<Omit<EgressResult, 'durationMs'>> {
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const req = request(target, {
         method: 'POST',
         agent,
         ...(this.opts.lookup ? { lookup: this.opts.lookup } : {}),
-        headers: { 'content-type': 'application/json', 'user-agent': 'inferq-webhooks/1', ...headers, 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'inferq-webhooks/1',
+          ...headers,
+          'content-length': Buffer.byteLength(body),
+        },
       });
       const timer = setTimeout(() => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
       req.once('error', (err) => {
@@ -133,7 +149,10 @@ export class WebhookEgress {
       const filtered = { ...base, allowIPAddressList: this.allow.cidrs() };
       const open = { ...base, allowPrivateIPAddress: true };
       return {
-        filtered: { http: new m.RequestFilteringHttpAgent(filtered), https: new m.RequestFilteringHttpsAgent(filtered) },
+        filtered: {
+          http: new m.RequestFilteringHttpAgent(filtered),
+          https: new m.RequestFilteringHttpsAgent(filtered),
+        },
         open: { http: new m.RequestFilteringHttpAgent(open), https: new m.RequestFilteringHttpsAgent(open) },
       };
     });

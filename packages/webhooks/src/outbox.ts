@@ -55,11 +55,26 @@ export function deliveryJobId(entry: OutboxEntry): string {
  * Asks the dispatcher to send a job's event again (POST
  * /v1/jobs/{id}/webhook/redeliver); `at` is when the event happened.
  */
-export async function requestRedelivery(redis: Redis, prefix: string, e: { job: string; event: WebhookEventName; at: number }): Promise<string> {
+export async function requestRedelivery(
+  redis: Redis,
+  prefix: string,
+  e: { job: string; event: WebhookEventName; at: number },
+): Promise<string> {
   const nonce = `${Date.now()}${randomBytes(3).toString('hex')}`;
   await redis.xadd(
-    redisKeys(prefix).webhookOutbox(), 'MAXLEN', '~', OUTBOX_MAXLEN, '*',
-    'job', e.job, 'event', e.event, 'at', String(e.at), 'redeliver', nonce,
+    redisKeys(prefix).webhookOutbox(),
+    'MAXLEN',
+    '~',
+    OUTBOX_MAXLEN,
+    '*',
+    'job',
+    e.job,
+    'event',
+    e.event,
+    'at',
+    String(e.at),
+    'redeliver',
+    nonce,
   );
   return nonce;
 }

@@ -64,7 +64,10 @@ export class WebhookSecrets {
   /** Secrets a delivery is signed with now: the current one, and the previous one within its overlap. */
   async signingSecrets(tenant: string, now = Date.now()): Promise<string[]> {
     const [current, previous, until] = await this.redis.hmget(
-      this.keys.webhookSecret(tenant), 'current', 'previous', 'previous_until',
+      this.keys.webhookSecret(tenant),
+      'current',
+      'previous',
+      'previous_until',
     );
     const secrets = [current ?? (await this.current(tenant))];
     if (previous && Number(until) > now) secrets.push(previous);

@@ -25,8 +25,12 @@ describe('signWebhook', () => {
   it('fails verification for a changed body, id or a stale timestamp', () => {
     const secret = newWebhookSecret();
     const headers = signWebhook({ id: 'm1', body, secrets: [secret] });
-    expect(() => new Webhook(secret).verify(body.replace('job_1', 'job_2'), { ...headers })).toThrow(WebhookVerificationError);
-    expect(() => new Webhook(secret).verify(body, { ...headers, 'webhook-id': 'm2' })).toThrow(WebhookVerificationError);
+    expect(() => new Webhook(secret).verify(body.replace('job_1', 'job_2'), { ...headers })).toThrow(
+      WebhookVerificationError,
+    );
+    expect(() => new Webhook(secret).verify(body, { ...headers, 'webhook-id': 'm2' })).toThrow(
+      WebhookVerificationError,
+    );
     const stale = signWebhook({ id: 'm1', body, secrets: [secret], at: new Date(Date.now() - 10 * 60_000) });
     expect(() => new Webhook(secret).verify(body, { ...stale })).toThrow(/too old/);
   });

@@ -29,7 +29,11 @@ export function signWebhook(opts: { id: string; body: string; secrets: readonly 
  * receiver does): throws its WebhookVerificationError on a bad signature or a
  * timestamp more than 5 min off; returns the parsed body.
  */
-export function verifyWebhook(secret: string, body: string, headers: Record<string, string | string[] | undefined>): unknown {
+export function verifyWebhook(
+  secret: string,
+  body: string,
+  headers: Record<string, string | string[] | undefined>,
+): unknown {
   const h: Record<string, string> = {};
   for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) h[name] = String(headers[name] ?? '');
   return new Webhook(secret).verify(body, h);

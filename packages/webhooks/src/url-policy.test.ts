@@ -6,7 +6,8 @@ import type { ResolveHost } from './url-policy';
 function fakeDns(table: Record<string, string[] | string>): ResolveHost {
   return async (host) => {
     const v = table[host];
-    if (v === undefined || typeof v === 'string') throw Object.assign(new Error(`lookup ${host}`), { code: v ?? 'ENOTFOUND' });
+    if (v === undefined || typeof v === 'string')
+      throw Object.assign(new Error(`lookup ${host}`), { code: v ?? 'ENOTFOUND' });
     return v.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
   };
 }
@@ -52,7 +53,10 @@ describe('WebhookUrlPolicy at submit', () => {
 
   it('refuses a host name that the system resolves to loopback (localhost)', async () => {
     const real = new WebhookUrlPolicy();
-    await expect(real.check('http://localhost:4000/hook')).resolves.toMatchObject({ ok: false, reason: expect.stringMatching(/^resolves to a loopback address/) });
+    await expect(real.check('http://localhost:4000/hook')).resolves.toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^resolves to a loopback address/),
+    });
   });
 
   it('answers unavailable, not refused, when DNS itself fails or hangs', async () => {
@@ -63,10 +67,17 @@ describe('WebhookUrlPolicy at submit', () => {
 
   it('lets WEBHOOK_ALLOW_HOSTS exempt addresses, CIDRs and host names', async () => {
     const never: ResolveHost = () => Promise.reject(new Error('must not resolve an allowed host name'));
-    const allowed = new WebhookUrlPolicy({ allow: new AllowList(['127.0.0.1', '10.0.0.0/8', 'hooks.internal']), resolve: dns });
+    const allowed = new WebhookUrlPolicy({
+      allow: new AllowList(['127.0.0.1', '10.0.0.0/8', 'hooks.internal']),
+      resolve: dns,
+    });
     await expect(allowed.check('http://127.0.0.1:4000/hook')).resolves.toEqual({ ok: true });
     await expect(allowed.check('https://internal.example/x')).resolves.toEqual({ ok: true });
-    await expect(new WebhookUrlPolicy({ allow: new AllowList(['hooks.internal']), resolve: never }).check('http://hooks.internal/x')).resolves.toEqual({ ok: true });
+    await expect(
+      new WebhookUrlPolicy({ allow: new AllowList(['hooks.internal']), resolve: never }).check(
+        'http://hooks.internal/x',
+      ),
+    ).resolves.toEqual({ ok: true });
     await expect(allowed.check('http://127.0.0.2/x')).resolves.toMatchObject({ ok: false });
   });
 });

@@ -25,7 +25,8 @@ export function createJobHandler(deps: ApiDeps) {
     }
     if (request.webhook) await checkWebhookUrl(request.webhook.url);
     const key = idempotencyKeyOf(ctx.headers);
-    if (key === undefined) return { status: 202, body: await submitJob(deps, ctx.tenant, request, model, ctx.precheck) };
+    if (key === undefined)
+      return { status: 202, body: await submitJob(deps, ctx.tenant, request, model, ctx.precheck) };
 
     // The parsed request (defaults applied, keys sorted) is what "the same body" means.
     const digest = sha256Hex(canonicalJson(request));

@@ -18,6 +18,11 @@ export function jobLinks(id: string): { self: string; events: string; cancel: st
 }
 
 /** The answer to a submission (202, or 200 for an idempotent replay). */
-export function acceptedBody(j: { id: string; status: JobAccepted['status']; model: string; created_at: string }): JobAccepted {
+export function acceptedBody(j: {
+  id: string;
+  status: JobAccepted['status'];
+  model: string;
+  created_at: string;
+}): JobAccepted {
   return { id: j.id, status: j.status, model: j.model, created_at: j.created_at, links: jobLinks(j.id) };
 }

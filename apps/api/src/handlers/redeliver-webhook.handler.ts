@@ -14,11 +14,13 @@ import { readOwnJob } from './job-access';
 export function redeliverWebhookHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext<JobIdParams>): Promise<HandlerResult> => {
     const { record } = await readOwnJob(deps.store, ctx.params.id, ctx.tenant);
-    if (!isTerminal(record.status)) throw new ConflictError(`job ${record.id} is ${record.status}; only a finished job's event can be redelivered`);
+    if (!isTerminal(record.status))
+      throw new ConflictError(`job ${record.id} is ${record.status}; only a finished job's event can be redelivered`);
     if (!record.webhook) throw new ConflictError(`job ${record.id} was submitted without a webhook`);
     const event = WebhookEventName.parse(record.status);
     const type = webhookEventType(event);
-    if (!record.webhook.events.includes(event)) throw new ConflictError(`job ${record.id}'s webhook does not subscribe to ${type}`);
+    if (!record.webhook.events.includes(event))
+      throw new ConflictError(`job ${record.id}'s webhook does not subscribe to ${type}`);
     const at = record.completed_at ? Date.parse(record.completed_at) : Date.now();
     await requestRedelivery(deps.redis, deps.config.QUEUE_PREFIX, { job: record.id, event, at });
     return { status: 202, body: { id: record.id, type, webhook_id: webhookMessageId(record.id, event) } };

@@ -55,7 +55,8 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
     res.setHeaders(headers);
     before(req, res, next);
   });
-  if (opts.corsOrigins?.length) app.use(cors({ origin: opts.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
+  if (opts.corsOrigins?.length)
+    app.use(cors({ origin: opts.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const json = express.json({ limit: opts.maxBodyBytes, type: JSON_TYPES });
   const matcher = new RouteMatcher(opts.routes);
   app.use((req, res, next) => {
@@ -81,7 +82,13 @@ function compose(handlers: RequestHandler[]): RequestHandler {
   };
 }
 
-async function run(route: Route, req: Request, res: Response, json: RequestHandler, opts: ExpressAdapterOptions): Promise<void> {
+async function run(
+  route: Route,
+  req: Request,
+  res: Response,
+  json: RequestHandler,
+  opts: ExpressAdapterOptions,
+): Promise<void> {
   // Auth first: an unauthenticated caller gets 401 before any body is read.
   const tenant = await authorize(route.auth, req.headers.authorization, opts.auth);
   noteRequest(res, { tenant, jobId: jobIdOf(req, undefined) });
@@ -123,7 +130,10 @@ function sendJson(res: Response, status: number, body: unknown, headers?: Record
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 

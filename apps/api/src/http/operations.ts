@@ -33,7 +33,11 @@ export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
   const serveMetrics: RequestHandler = (req, res, next) => {
     if (req.method !== 'GET' || req.path !== '/metrics') return next();
     endpoint(req.headers.authorization).then(
-      (a) => res.status(a.status).set({ 'Content-Type': a.type, ...a.headers }).send(a.body),
+      (a) =>
+        res
+          .status(a.status)
+          .set({ 'Content-Type': a.type, ...a.headers })
+          .send(a.body),
       next,
     );
   };

@@ -1,5 +1,13 @@
 import { JobAccepted, JobList, JobRecord } from '@inferq/core';
-import { ApiKeyCreated, ApiKeyList, HealthStatus, ModelList, ReadyStatus, UsageReport, WebhookSecret } from './components';
+import {
+  ApiKeyCreated,
+  ApiKeyList,
+  HealthStatus,
+  ModelList,
+  ReadyStatus,
+  UsageReport,
+  WebhookSecret,
+} from './components';
 import {
   canceledRecordExample,
   jobAcceptedExample,

@@ -31,17 +31,33 @@ export async function dispatcherHarness(name: string) {
   });
 
   /** Creates a job with a webhook to the receiver and marks it running. */
-  async function runningJob(tenant = 'acme', webhook: Partial<NonNullable<JobRequestInput['webhook']>> = {}, path = '/hook'): Promise<string> {
-    const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'hi' }, webhook: { url: `${receiver.url}${path}`, ...webhook } });
+  async function runningJob(
+    tenant = 'acme',
+    webhook: Partial<NonNullable<JobRequestInput['webhook']>> = {},
+    path = '/hook',
+  ): Promise<string> {
+    const request = JobRequest.parse({
+      model: 'sim/echo',
+      input: { prompt: 'hi' },
+      webhook: { url: `${receiver.url}${path}`, ...webhook },
+    });
     const id = newJobId();
     await store.create({ id, tenant, pool: 'default', createdAt: Date.now(), request });
     await store.start(id, 1);
     return id;
   }
 
-  async function succeededJob(tenant = 'acme', webhook: Partial<NonNullable<JobRequestInput['webhook']>> = {}, path = '/hook'): Promise<string> {
+  async function succeededJob(
+    tenant = 'acme',
+    webhook: Partial<NonNullable<JobRequestInput['webhook']>> = {},
+    path = '/hook',
+  ): Promise<string> {
     const id = await runningJob(tenant, webhook, path);
-    await store.succeed(id, tenant, { output: { text: 'hi', finish_reason: 'stop' }, usage: { input_tokens: 1, output_tokens: 1 }, ttftMs: 1 });
+    await store.succeed(id, tenant, {
+      output: { text: 'hi', finish_reason: 'stop' },
+      usage: { input_tokens: 1, output_tokens: 1 },
+      ttftMs: 1,
+    });
     return id;
   }
 
@@ -54,7 +70,16 @@ export async function dispatcherHarness(name: string) {
   }
 
   return {
-    prefix, redis, store, secrets, queue, receiver, env, runningJob, succeededJob, deliveries,
+    prefix,
+    redis,
+    store,
+    secrets,
+    queue,
+    receiver,
+    env,
+    runningJob,
+    succeededJob,
+    deliveries,
     async close(): Promise<void> {
       await receiver.close();
       await queue.close();
