@@ -1,5 +1,6 @@
 import type { Logger, ModelCatalog } from '@inferq/core';
-import type { createRedis, Enqueuer, JobStore, PoolQueues } from '@inferq/store';
+import type { createRedis, Enqueuer, JobStore, PoolQueues, PoolScheduler, Promotion } from '@inferq/store';
+import type { PoolThroughput } from './pool-throughput';
 import type { Authenticator } from './auth';
 import type { ApiConfig } from './env';
 import type { JobWatcher } from './job-watcher';
@@ -14,8 +15,14 @@ export interface ApiDeps {
   redis: RedisClient;
   store: JobStore;
   queues: PoolQueues;
-  /** Coalesces concurrent submissions into one transaction (record + queue entry each). */
+  /** Coalesces concurrent submissions into one transaction (record + place in its tenant's backlog each). */
   enqueuer: Enqueuer;
+  /** The pools' fair schedulers (SPEC section 9): backlogs, positions, cancels. */
+  scheduler: PoolScheduler;
+  /** Carries out scheduler picks (BullMQ adds, deadline failures). */
+  promotion: Promotion;
+  /** Each pool's recent rate of starts, for queue.eta_s. */
+  throughput: PoolThroughput;
   watcher: JobWatcher;
   catalog: ModelCatalog;
   /** Tenant keys: API_KEYS in memory, then the Redis key store (tenancy.authenticator). */

@@ -34,16 +34,16 @@ describe('POST /v1/jobs', () => {
     expect(res.headers['x-powered-by']).toBeUndefined();
     expect(res.headers.etag).toBeUndefined();
 
-    const bull = await t.queues.get('default').getJob(body.id);
-    expect(bull?.data).toEqual({ id: body.id, tenant: 'acme', model: 'sim/echo' });
-    expect(bull?.opts.attempts).toBe(2);
+    // No worker serves the pool here: the job waits in its tenant's backlog.
+    expect(await t.scheduler.position('default', body.id, 0, 'acme')).toBe(0);
     const stored = await t.store.get(body.id);
-    expect(stored).toMatchObject({ tenant: 'acme', pool: 'default' });
+    expect(stored).toMatchObject({ tenant: 'acme', pool: 'default', request: { max_attempts: 2 } });
   });
 
   it('routes a MODELS_FILE model to its pool', async () => {
     const { id } = await submit({ model: 'local/llama', input: { prompt: 'x' } });
-    expect(await t.queues.get('gpu').getJob(id)).toBeDefined();
+    expect(await t.scheduler.position('gpu', id, 1, 'acme')).toBeGreaterThanOrEqual(0);
+    expect(await t.scheduler.position('default', id, 1, 'acme')).toBeUndefined();
   });
 
   it('refuses an unknown model on path model', async () => {
@@ -123,14 +123,28 @@ describe('GET /v1/jobs', () => {
 });
 
 describe('POST /v1/jobs/{id}/cancel', () => {
-  it('cancels a queued job and removes it from its queue', async () => {
-    const { id } = await submit();
-    expect(await t.queues.get('default').getJob(id)).toBeDefined();
+  it("cancels a queued job and takes it out of its tenant's backlog", async () => {
+    const { id } = await submit({ model: 'local/llama', input: { prompt: 'x' } });
+    expect(await t.scheduler.position('gpu', id, 1, 'acme')).toBeGreaterThanOrEqual(0);
     const res = await t.http.post(`/v1/jobs/${id}/cancel`).set(AUTH_ACME).expect(200);
     expect(JobRecord.parse(res.body)).toMatchObject({ id, status: 'canceled' });
     expect(res.body.completed_at).toMatch(ISO_MS);
-    expect(await t.queues.get('default').getJob(id)).toBeUndefined();
+    expect(await t.scheduler.position('gpu', id, 1, 'acme')).toBeUndefined();
     expect((await t.store.get(id))?.record.status).toBe('canceled');
+  });
+
+  it('cancels a job the scheduler handed to BullMQ, removes it there and frees its slot', async () => {
+    const { id } = await submit({ model: 'local/llama', input: { prompt: 'y' } });
+    // A worker states its slots (and leaves no process to take the jobs): the scheduler hands them over.
+    const pick = await t.scheduler.capacity('gpu', 'test-worker', 1000, 60_000);
+    expect(pick.promoted.map((p) => p.id)).toContain(id);
+    await t.queues.addPromoted('gpu', pick.promoted);
+    expect(await t.queues.get('gpu').getJob(id)).toBeDefined();
+    const before = (await t.scheduler.stats('gpu')).inFlight;
+    await t.http.post(`/v1/jobs/${id}/cancel`).set(AUTH_ACME).expect(200);
+    expect(await t.queues.get('gpu').getJob(id)).toBeUndefined();
+    expect((await t.scheduler.stats('gpu')).inFlight).toBe(before - 1);
+    await t.scheduler.capacity('gpu', 'test-worker', 0, 60_000);
   });
 
   it('answers 409 for a terminal job', async () => {

@@ -48,10 +48,13 @@ it('counts requests by route template and status, and submissions by model, with
   expect(count({ method: 'GET', route: '/v1/jobs/{id}', status: '404' })).toBe(1);
   expect(count({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
   expect(promValue(text, 'inferq_jobs_submitted_total', { model: 'sim/echo' })).toBe(2);
-  // No worker runs here, so both jobs wait in the default pool (BullMQ keeps jobs with a priority
-  // in `prioritized`); the catalog's gpu pool and the webhook queue are empty.
-  const depth = (state: string) => promValue(text, 'inferq_queue_jobs', { queue: 'pool-default', state }) ?? NaN;
-  expect(depth('waiting') + depth('prioritized')).toBe(2);
+  // No worker runs here, so both jobs wait in the default pool's backlogs (none reached BullMQ);
+  // the catalog's gpu pool and the webhook queue are empty.
+  expect(promValue(text, 'inferq_pool_queued_jobs', { pool: 'default', priority: 'normal' })).toBe(2);
+  expect(promValue(text, 'inferq_pool_queued_jobs', { pool: 'default', priority: 'high' })).toBe(0);
+  expect(promValue(text, 'inferq_pool_queued_jobs', { pool: 'gpu', priority: 'normal' })).toBe(0);
+  expect(promValue(text, 'inferq_pool_oldest_queued_seconds', { pool: 'default' })).toBeGreaterThanOrEqual(0);
+  expect(promValue(text, 'inferq_queue_jobs', { queue: 'pool-default', state: 'prioritized' })).toBe(0);
   expect(promValue(text, 'inferq_queue_jobs', { queue: 'pool-gpu', state: 'waiting' })).toBe(0);
   expect(promValue(text, 'inferq_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toBe(0);
   for (const id of ids) expect(text).not.toContain(id);

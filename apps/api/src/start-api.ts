@@ -2,11 +2,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, createLogger, ModelCatalog, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { Enqueuer, JobStore, PoolQueues, createRedis, durabilityWarnings } from '@inferq/store';
+import {
+  JobStore,
+  PoolQueues,
+  SchedulerUpkeep,
+  createRedis,
+  createScheduling,
+  durabilityWarnings,
+} from '@inferq/store';
 import { createApiApp } from './app';
 import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
 import { JobWatcher } from './job-watcher';
+import { PoolThroughput } from './pool-throughput';
 import type { Route } from './route';
 import { createRoutes } from './routes';
 import { createTenancy } from './tenancy/tenancy';
@@ -50,12 +58,26 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     void tenancy.channel.start();
   }
 
+  const onSchedError = (err: unknown) =>
+    logger.warn({ err }, 'handing picked jobs to BullMQ failed; workers repair it');
+  const { scheduler, promotion, enqueuer } = createScheduling(redis, config.QUEUE_PREFIX, store, queues, onSchedError);
+  // Deadlines pass in backlogs even while a pool has no worker: every api process sweeps them.
+  const upkeep = new SchedulerUpkeep(promotion, queues, store, {
+    pools: catalog.pools(),
+    slots: 0,
+    worker: 'api',
+    onError: (err) => logger.debug({ err }, 'deadline sweep failed'),
+  });
+  await upkeep.start();
   const deps: ApiDeps = {
     config,
     redis,
     store,
     queues,
-    enqueuer: new Enqueuer(store, queues),
+    enqueuer,
+    scheduler,
+    promotion,
+    throughput: new PoolThroughput(scheduler),
     watcher,
     catalog,
     authenticator: tenancy.authenticator,
@@ -67,6 +89,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   try {
     server = await listen((port, host, cb) => app.listen(port, host, cb), config.PORT, config.HOST);
   } catch (err) {
+    await upkeep.stop();
     await Promise.all([queues.close(), ...[redis, subscriber].map(closeRedis)]);
     throw err;
   }
@@ -83,6 +106,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
       const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
       await closed;
       clearTimeout(force);
+      await upkeep.stop();
       await queues.close();
       tenancy.channel.stop();
       await Promise.all([redis, subscriber].map(closeRedis));

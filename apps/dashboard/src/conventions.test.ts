@@ -26,8 +26,10 @@ describe('@inferq/dashboard and @inferq/telemetry conventions', () => {
       'createApiMetrics',
       'createDispatcherMetrics',
       'createMetricsRegistry',
+      'createTokensServed',
       'createWorkerMetrics',
       'metricsEndpoint',
+      'registerPoolGauges',
       'registerQueueDepth',
       'startHealthServer',
     ]);

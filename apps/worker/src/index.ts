@@ -3,7 +3,17 @@ import { Worker } from 'bullmq';
 import { createBackendFactory } from '@inferq/backends';
 import { createLogger, poolQueueName, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { createRedis, durabilityWarnings, JobEventLog, JobStore, redisAnswers, ResponseCache } from '@inferq/store';
+import {
+  createRedis,
+  createScheduling,
+  durabilityWarnings,
+  JobEventLog,
+  JobStore,
+  PoolQueues,
+  redisAnswers,
+  ResponseCache,
+  SchedulerUpkeep,
+} from '@inferq/store';
 import type { WorkerConfig } from './env';
 import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
@@ -66,6 +76,8 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const telemetry = await startWorkerTelemetry({ config, redis, concurrency, inFlight: () => inflight.size, logger });
   const events = new JobEventLog(redis, { prefix: config.QUEUE_PREFIX });
   const responseCache = new ResponseCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL);
+  const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
+  const { promotion } = createScheduling(redis, config.QUEUE_PREFIX, store, queues);
   const processor = createInferenceProcessor({
     store,
     catalog: config.catalog,
@@ -75,6 +87,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     events,
     metrics: telemetry.metrics,
     responseCache,
+    promotion,
   });
   const lanes = config.WORKER_POOLS.flatMap((pool) =>
     fetchLanes(perPool).map((slots, lane) => ({ pool, slots, lane })),
@@ -97,16 +110,23 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       // A job BullMQ fails without our processor deciding it (stalled past the
       // limit): make the record terminal too. The guard makes this a no-op otherwise.
       if (job && err.message.includes('stalled')) {
-        void store.fail(job.id ?? '', String(job.data?.tenant ?? ''), {
-          code: 'stalled',
-          message: err.message,
-          retryable: false,
-        });
+        const id = job.id ?? '';
+        void store
+          .fail(id, String(job.data?.tenant ?? ''), { code: 'stalled', message: err.message, retryable: false })
+          .then(() => promotion.finish(pool, id, null))
+          .catch((e: unknown) => logger.warn({ err: e, jobId: id }, 'could not end a stalled job'));
       }
     });
     return w;
   });
 
+  const upkeep = new SchedulerUpkeep(promotion, queues, store, {
+    pools: config.WORKER_POOLS,
+    slots: perPool,
+    worker: telemetry.heartbeatId,
+    onError: (err) => logger.warn({ err }, 'scheduler upkeep failed'),
+  });
+  await upkeep.start();
   const health = await startHealthServer({
     host: config.HOST,
     port: config.METRICS_PORT,
@@ -118,6 +138,8 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   return {
     metricsPort: health.port,
     close: async () => {
+      // Withdraw this worker's slots first, so the pool stops handing it jobs while it drains.
+      await upkeep.stop();
       // A worker closed before its connections are ready leaves a check running that fails later with
       // nobody listening (see closeQueue): let them settle first.
       const graceful = Promise.all(
@@ -135,6 +157,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       await graceful;
       clearTimeout(timer);
       await telemetry.stop();
+      await queues.close();
       await health.close();
       await subscriber.quit().catch(() => undefined);
       await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));

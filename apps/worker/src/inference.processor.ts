@@ -2,9 +2,9 @@ import { DelayedError, UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Backend } from '@inferq/backends';
 import type { FinishReason, JobError, Logger, ModelCatalog, ResolvedModel, Usage } from '@inferq/core';
-import { QueueJobData, toMessages } from '@inferq/core';
-import type { JobEventLog, JobStore, ResponseCache, StoredRequest } from '@inferq/store';
-import { isCacheable } from '@inferq/store';
+import { poolOfQueue, QueueJobData, toMessages } from '@inferq/core';
+import type { JobEventLog, JobStore, Promotion, ResponseCache, StoredRequest } from '@inferq/store';
+import { DEADLINE_ERROR, isCacheable } from '@inferq/store';
 import { classifyFailure, JobCanceledError, JobTimeoutError } from './failure';
 import type { InflightJobs } from './inflight-jobs';
 import { RetryableJobError } from './retry-policy';
@@ -23,23 +23,53 @@ export interface ProcessorDeps {
   metrics?: WorkerMetrics;
   /** Stores the answers of cache-eligible jobs (`cache: true`, temperature 0) for the api to reuse. */
   responseCache?: ResponseCache;
+  /** Frees a finished job's slot in its pool's fair scheduler and corrects its tenant's charge. */
+  promotion: Promotion;
 }
 
-/** Runs one attempt of an inference job against its backend. */
+/** How a finished attempt settles with the scheduler: real tokens, null to keep the estimate, 0 to refund it. */
+type Settle = (tokens: number | null) => void;
+
+/**
+ * Runs one attempt of an inference job against its backend. When the job is
+ * done with (terminal, or skipped because it already was), its slot goes back
+ * to the pool's scheduler before BullMQ hears of it, so the next job in the
+ * fair order is in BullMQ's queue when this worker asks for one.
+ */
 export function createInferenceProcessor(deps: ProcessorDeps) {
+  const run = createAttemptRunner(deps);
   return async (job: Job, token?: string): Promise<void> => {
+    let settled: { tokens: number | null } | undefined;
+    try {
+      await run(job, token, (tokens) => (settled = { tokens }));
+    } finally {
+      if (settled) {
+        const pool = poolOfQueue(job.queueName);
+        await deps.promotion
+          .finish(pool, String(job.data?.id ?? job.id), settled.tokens)
+          .catch((err: unknown) =>
+            deps.logger.warn({ err, pool }, 'scheduler finish failed; the repair loop frees the slot'),
+          );
+      }
+    }
+  };
+}
+
+function createAttemptRunner(deps: ProcessorDeps) {
+  return async (job: Job, token: string | undefined, settle: Settle): Promise<void> => {
     const parsed = QueueJobData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid_payload: the queued job does not parse');
     const { id, tenant } = parsed.data;
     const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const started = await deps.store.start(id, attempt);
     // Canceled, expired or already finished by another attempt: nothing to run.
-    if (started.kind !== 'started') return;
+    if (started.kind !== 'started') return settle(null);
 
     // A child logger costs ~4 us to make and most jobs never log: made on first use.
     let child: Logger | undefined;
     const log = () => (child ??= deps.logger.child({ jobId: id, tenant, attempt }));
     const failNow = async (error: JobError) => {
+      settle(error.code === 'deadline_exceeded' ? 0 : null);
       if ((await deps.store.fail(id, tenant, error)).kind === 'written')
         deps.metrics?.jobFinished(started.model, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
@@ -51,6 +81,10 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     const model = deps.catalog.resolve(started.model);
     if (!model)
       return failNow({ code: 'unknown_model', message: `no backend serves ${started.model}`, retryable: false });
+    const deadline = started.request.deadline_s;
+    if (attempt === 1 && deadline !== undefined && Date.now() > started.createdAt + deadline * 1000) {
+      return failNow(DEADLINE_ERROR);
+    }
 
     if (attempt === 1) deps.metrics?.queueWait(model.id, model.pool, Date.now() - started.createdAt);
     const ranAt = Date.now();
@@ -61,6 +95,9 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
       usage: run.ok ? run.usage : undefined,
     });
     if (run.ok) {
+      const tokens = run.usage.input_tokens + run.usage.output_tokens;
+      settle(tokens);
+      deps.metrics?.tokensServed(model.pool, tenant, tokens);
       const done = await deps.store.succeed(id, tenant, {
         output: run.output,
         usage: run.usage,
@@ -77,7 +114,10 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
       return;
     }
     const failure = classifyFailure(run.err);
-    if (failure.kind === 'canceled') return deps.metrics?.jobFinished(model.id, 'canceled');
+    if (failure.kind === 'canceled') {
+      settle(null);
+      return deps.metrics?.jobFinished(model.id, 'canceled');
+    }
     if (failure.kind === 'shutdown') {
       // Hand the job back without spending an attempt.
       await deps.store.requeue(id, { code: 'internal', message: 'worker shut down', retryable: true });
@@ -88,6 +128,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     log().warn({ code: error.code, retryable: error.retryable }, 'attempt failed');
     deps.metrics?.backendError(model.backend, error.code);
     if (!error.retryable || attempt >= maxAttempts) {
+      settle(null);
       if ((await deps.store.fail(id, tenant, error, run.ttftMs)).kind === 'written')
         deps.metrics?.jobFinished(model.id, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
@@ -132,7 +173,7 @@ async function runAttempt(
   );
   try {
     const result = await deps.backendFor(model).generate(
-      { model: model.upstream, messages: toMessages(req.input), params: req.params ?? {} },
+      { model: model.upstream, messages: toMessages(req.input), params: paramsFor(req, model) },
       {
         signal: ac.signal,
         onToken: (text) => {
@@ -160,4 +201,11 @@ async function runAttempt(
     // Every token is in the stream before the terminal status (and `done`) is written.
     await sink.close();
   }
+}
+
+/** The request's params, with the model's default_max_tokens where the request sets no max_tokens. */
+function paramsFor(req: StoredRequest, model: ResolvedModel): NonNullable<StoredRequest['params']> {
+  const params = req.params ?? {};
+  if (params.max_tokens !== undefined || model.defaultMaxTokens === undefined) return params;
+  return { ...params, max_tokens: model.defaultMaxTokens };
 }

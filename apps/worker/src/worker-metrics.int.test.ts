@@ -61,7 +61,11 @@ it('counts finished jobs, tokens, backend errors and latencies by model, without
   expect(v('inferq_queue_jobs', { queue: 'pool-default', state: 'waiting' })).toBe(0);
   expect(v('inferq_process_resident_memory_bytes', {})).toBeGreaterThan(0);
   for (const id of [...ids, failing]) expect(text).not.toContain(id);
-  expect(text).not.toMatch(/tenant=/);
+  // Only the fair-share counter (SPEC section 9) names tenants.
+  const tenantLines = text.split('\n').filter((l) => l.includes('tenant='));
+  expect(tenantLines).toEqual([
+    expect.stringMatching(/^inferq_tenant_tokens_served_total\{pool="default",tenant="t1"\} \d+$/),
+  ]);
 });
 
 it('refuses /metrics without the METRICS_TOKEN', async () => {

@@ -14,6 +14,7 @@ export const FailureCode = z.enum([
   'invalid_payload', // the dequeued job did not parse: a bug or a tampered queue
   'unknown_model', // no backend serves this model on this worker
   'stalled', // the job's worker died more often than max_attempts allows
+  'deadline_exceeded', // the job was still queued when its deadline_s ran out; no backend was called
   'internal', // anything unexpected inside inferq
 ]);
 export type FailureCode = z.infer<typeof FailureCode>;
@@ -32,6 +33,7 @@ export function isRetryable(code: FailureCode): boolean {
     case 'invalid_payload':
     case 'unknown_model':
     case 'stalled':
+    case 'deadline_exceeded':
       return false;
     default:
       return assertNever(code);

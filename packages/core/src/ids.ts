@@ -1,4 +1,4 @@
-import { encodeTime, monotonicFactory } from 'ulidx';
+import { decodeTime, encodeTime, monotonicFactory } from 'ulidx';
 
 const ulid = monotonicFactory();
 
@@ -13,3 +13,8 @@ export function jobIdLowerBound(ms: number): string {
 }
 
 export const JOB_ID_PATTERN = /^job_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** When a job id was made (ms), from its ULID; null for anything that is not a job id. */
+export function jobIdTime(id: string): number | null {
+  return JOB_ID_PATTERN.test(id) ? decodeTime(id.slice(4)) : null;
+}

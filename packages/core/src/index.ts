@@ -24,3 +24,4 @@ export { TurnBatcher } from './turn-batcher';
 export type { BatchShare } from './turn-batcher';
 export { withLuaCommands } from './lua-commands';
 export type { LuaCommand } from './lua-commands';
+export { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from './token-estimate';

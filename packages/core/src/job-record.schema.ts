@@ -41,7 +41,17 @@ export const Delivery = z.object({
 });
 export type Delivery = z.infer<typeof Delivery>;
 
-export const QueuePosition = z.object({ position: z.number().int(), ahead: z.number().int() });
+/**
+ * Where a queued job stands in its pool's order of service (SPEC section 9):
+ * an estimate while it waits in a tenant backlog. `eta_s` is null until the
+ * pool has a measured throughput.
+ */
+export const QueuePosition = z.object({
+  position: z.number().int(),
+  ahead: z.number().int(),
+  eta_s: z.number().nullable(),
+});
+export type QueuePosition = z.infer<typeof QueuePosition>;
 
 export const JobLinks = z.object({ self: z.string(), events: z.string(), cancel: z.string() });
 

@@ -68,6 +68,8 @@ export const JobRequest = z.strictObject({
   priority: Priority.default('normal'),
   timeout_s: z.number().int().min(1).max(LIMITS.timeoutS).default(600),
   max_attempts: z.number().int().min(1).max(LIMITS.maxAttempts).default(3),
+  /** How long the job may wait to start (s); past it, still queued, it fails `deadline_exceeded`. */
+  deadline_s: z.number().int().min(1).max(LIMITS.deadlineS).optional(),
   webhook: WebhookRequest.optional(),
   metadata: Metadata.optional(),
   cache: z.boolean().default(false),

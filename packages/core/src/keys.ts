@@ -1,6 +1,5 @@
 /**
- * Every Redis key inferq writes, under one prefix (QUEUE_PREFIX). A `{tag}`
- * prefix puts them all in one Redis Cluster slot. NEVER rename a key or a
+ * Every Redis key inferq writes, under one prefix (QUEUE_PREFIX). NEVER rename a key or a
  * queue name: deployed data and running workers depend on them.
  */
 export const WEBHOOK_QUEUE = 'webhooks';
@@ -9,6 +8,54 @@ export const WEBHOOK_QUEUE = 'webhooks';
 export function poolQueueName(pool: string): string {
   return `pool-${pool}`;
 }
+
+/** The pool a BullMQ queue name belongs to (the inverse of poolQueueName). */
+export function poolOfQueue(queueName: string): string {
+  return queueName.startsWith('pool-') ? queueName.slice(5) : queueName;
+}
+
+/**
+ * The hash tag of a pool: its scheduler's keys (and, on a Redis Cluster, its
+ * BullMQ queue) share one slot, so one script can move a job through the
+ * pool's order of service atomically, while different pools spread over the
+ * cluster (SPEC section 12).
+ */
+export function poolTag(prefix: string, pool: string): string {
+  return `{${prefix}:pool-${pool}}`;
+}
+
+/**
+ * The fair scheduler's keys of one pool (SPEC section 9), all under the pool's
+ * hash tag. The scripts build the per-level and per-tenant keys from `base`,
+ * the way BullMQ's scripts build theirs from the queue prefix:
+ * - `ready:<level>` zset, tenant -> virtual time (tokens served / weight) of
+ *   the tenants with a backlog at that level (0 high, 1 normal, 2 low);
+ * - `q:<level>:<tenant>` zset of the tenant's waiting jobs, all scores 0, so
+ *   members (`<job id>|<estimate>|<weight>|<attempts>|<deadline ms>|<model>`)
+ *   sort by job id, which sorts by creation time: FIFO;
+ * - `saved` hash, `<level>|<tenant>` -> virtual time of a tenant whose
+ *   backlog emptied, `<level>|` -> the level's clock when it emptied;
+ * - `inflight` hash, job id -> `<level>|<tenant>|<estimate>|<weight>|<promoted ms>|<attempts>|<model>`
+ *   of the jobs handed to BullMQ and not yet finished;
+ * - `workers` hash, worker id -> `<slots>|<expires ms>`, and `cap`, their live sum;
+ * - `deadlines` zset, `<level>|<tenant>|<job id>` -> deadline (ms);
+ * - `picked` counter of jobs handed to BullMQ (the api samples it for the ETA).
+ */
+export function schedulerKeys(prefix: string, pool: string) {
+  const base = `${poolTag(prefix, pool)}:sched:`;
+  return {
+    base,
+    ready: (level: number) => `${base}ready:${level}`,
+    backlog: (level: number, tenant: string) => `${base}q:${level}:${tenant}`,
+    saved: `${base}saved`,
+    inflight: `${base}inflight`,
+    workers: `${base}workers`,
+    cap: `${base}cap`,
+    deadlines: `${base}deadlines`,
+    picked: `${base}picked`,
+  };
+}
+export type SchedulerKeys = ReturnType<typeof schedulerKeys>;
 
 export function redisKeys(prefix: string) {
   return {

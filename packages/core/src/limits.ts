@@ -13,4 +13,6 @@ export const LIMITS = {
   maxTokens: 1_000_000,
   timeoutS: 3600,
   maxAttempts: 10,
+  /** deadline_s: how long a job may wait to start (s). */
+  deadlineS: 86_400,
 } as const;

@@ -16,6 +16,8 @@ export const ModelSpec = z.strictObject({
   model: z.string().min(1).optional(),
   pool: PoolName.default('default'),
   max_concurrency: z.number().int().positive().optional(),
+  /** max_tokens for requests that set none: sent upstream, and the fair scheduler's estimate (SPEC section 9). */
+  default_max_tokens: z.number().int().positive().optional(),
   /** Environment variable holding the upstream API key, when the server wants one. */
   api_key_env: z
     .string()
@@ -38,6 +40,8 @@ export interface ResolvedModel {
   baseUrl?: string;
   apiKeyEnv?: string;
   maxConcurrency?: number;
+  /** max_tokens of requests that set none (MODELS_FILE `default_max_tokens`). */
+  defaultMaxTokens?: number;
 }
 
 /** Providers served without any MODELS_FILE entry; `sim` serves only sim/echo. */
@@ -72,6 +76,7 @@ export class ModelCatalog {
         baseUrl: spec.base_url,
         apiKeyEnv: spec.api_key_env,
         maxConcurrency: spec.max_concurrency,
+        defaultMaxTokens: spec.default_max_tokens,
       };
     }
     if (id === SIM_MODEL_ID) return { id, backend: 'sim', upstream: 'echo', pool: this.defaultPool };
@@ -82,6 +87,11 @@ export class ModelCatalog {
   }
 
   /** What GET /v1/models lists: the file's models and the built-in families. */
+  /** Every pool a model of this catalog belongs to. */
+  pools(): string[] {
+    return [...new Set(this.list().map((m) => m.pool))];
+  }
+
   list(): Array<{ id: string; backend: BackendKind; pool: string }> {
     const builtIn = [
       { id: SIM_MODEL_ID, backend: 'sim' as const, pool: this.defaultPool },

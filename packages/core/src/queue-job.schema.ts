@@ -15,3 +15,9 @@ export type QueueJobData = z.infer<typeof QueueJobData>;
 
 /** BullMQ priorities: lower runs first; every job gets one so the order is total. */
 export const BULL_PRIORITY: Record<Priority, number> = { high: 1, normal: 2, low: 3 };
+
+/** The scheduler's levels, in order of service: level n is PRIORITY_LEVELS[n]. */
+export const PRIORITY_LEVELS: readonly Priority[] = ['high', 'normal', 'low'];
+export function priorityLevel(p: Priority): number {
+  return BULL_PRIORITY[p] - 1;
+}

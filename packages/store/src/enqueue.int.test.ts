@@ -1,8 +1,9 @@
-import { JobRequest, newJobId, poolQueueName } from '@inferq/core';
+import { JobRequest, newJobId, schedulerKeys } from '@inferq/core';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
 import { enqueueNewJob } from './enqueue';
 import { JobStore } from './job-store';
 import { PoolQueues } from './pool-queues';
+import { PoolScheduler } from './scheduler/pool-scheduler';
 import { createRedis } from './redis';
 
 const prefix = testPrefix('enqueue');
@@ -22,16 +23,20 @@ describe('enqueueNewJob', () => {
     const id = newJobId();
     await enqueueNewJob(store, queues, { id, tenant: 't', pool: 'default', createdAt: Date.now(), request });
     expect((await store.get(id))?.record.status).toBe('queued');
+    // In its tenant's backlog until a worker states capacity; then handed to BullMQ.
+    const scheduler = new PoolScheduler(redis, prefix);
+    expect(await scheduler.position('default', id, 0, 't')).toBe(0);
+    expect(await store.activeCount('t')).toBe(1);
+    await queues.addPromoted('default', (await scheduler.capacity('default', 'w', 1, 60_000)).promoted);
     const job = await queues.get('default').getJob(id);
     expect(job?.data).toEqual({ id, tenant: 't', model: 'sim/echo' });
     expect(job?.opts.priority).toBe(1);
-    expect(await store.activeCount('t')).toBe(1);
   });
 
-  it('leaves neither behind when the queue half of the transaction fails', async () => {
+  it('leaves neither behind when the scheduler half of the transaction fails', async () => {
     const id = newJobId();
-    // A key of the wrong type where BullMQ writes the job makes its script fail inside the MULTI.
-    await redis.set(`${prefix}:${poolQueueName('default')}:${id}`, 'not a hash');
+    // A key of the wrong type where the scheduler keeps the backlog makes its script fail inside the MULTI.
+    await redis.set(schedulerKeys(prefix, 'default').backlog(0, 'u'), 'not a zset');
     await expect(
       enqueueNewJob(store, queues, { id, tenant: 'u', pool: 'default', createdAt: Date.now(), request }),
     ).rejects.toThrow();

@@ -1,22 +1,32 @@
-import type { ChainableCommander } from 'ioredis';
+import { estimateTokens, priorityLevel } from '@inferq/core';
 import type { JobStore } from './job-store';
-import type { PoolQueues } from './pool-queues';
 import type { NewJob } from './record-codec';
+import type { SchedJob } from './scheduler/pool-scheduler';
+import { PoolScheduler } from './scheduler/pool-scheduler';
+import { Promotion } from './scheduler/promotion';
+import type { PoolQueues } from './pool-queues';
+import { parsePick } from './scheduler/scheduler-replies';
+
+type Pending = { job: NewJob; done: (err?: unknown) => void };
 
 /**
- * Writes job records and adds the jobs to their pools' queues in one MULTI on
- * one connection: a job's record and its queue entry land together or not at
- * all, so no worker dequeues a job without its record and an api killed
- * mid-submit leaves nothing behind. Submissions that arrive in the same turn
- * of the event loop share one transaction: one round trip, and one ioredis
- * pipeline (which copies every loaded script, BullMQ's too) instead of one each.
+ * Writes job records and puts the jobs in their tenants' backlogs in one
+ * MULTI on one connection: a job's record and its place in the pool's order
+ * of service land together or not at all, so an api killed mid-submit leaves
+ * nothing behind. Submissions that arrive in the same turn of the event loop
+ * share one transaction and one scheduler call per pool. The jobs the pool
+ * picks at once (it had free slots) are handed to BullMQ after the answer:
+ * a crash in between is repaired by the workers (see Repair).
  */
 export class Enqueuer {
-  private batch: Array<{ job: NewJob; done: (err?: unknown) => void }> = [];
+  private batch: Pending[] = [];
 
   constructor(
     private readonly store: JobStore,
-    private readonly queues: PoolQueues,
+    private readonly promotion: Promotion,
+    private readonly onError: (err: unknown) => void = () => undefined,
+    /** Answer only once picked jobs are in BullMQ (scripts and tests); servers answer as soon as the records land. */
+    private readonly awaitHandOver = false,
   ) {}
 
   enqueue(job: NewJob): Promise<void> {
@@ -29,42 +39,63 @@ export class Enqueuer {
   private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
+    const pools = groupByPool(batch);
     try {
-      await Promise.all([...new Set(batch.map((b) => b.job.pool))].map((pool) => this.queues.ready(pool)));
       const tx = this.store.transaction();
-      // Where each job's commands end among the results (the queue may already hold MULTI itself).
-      const base = tx.length;
-      const ends = batch.map(({ job }) => {
-        this.append(tx, job);
-        return tx.length - base;
-      });
+      const before = tx.length;
+      for (const b of batch) this.store.appendCreate(tx, b.job);
+      const records = tx.length - before;
+      for (const [pool, jobs] of pools) this.promotion.scheduler.appendSubmit(tx, pool, jobs.map(toSchedJob));
       const results = await tx.exec();
       if (results === null) throw new Error('the enqueue transaction was aborted');
-      await Promise.all(batch.map((b, i) => this.settle(b, results.slice(i > 0 ? ends[i - 1] : 0, ends[i]))));
+      const failed = results.find(([err]) => err)?.[0];
+      if (failed) {
+        // MULTI runs every command even when one fails: take back what did land.
+        await Promise.all(batch.map((b) => this.store.discard(b.job.id, b.job.tenant).catch(this.onError)));
+        throw failed;
+      }
+      // Replies exclude MULTI itself: the scheduler's follow the records'.
+      const handOvers = [...pools.keys()].map((pool, i) => this.handOver(pool, results[records + i][1]));
+      if (this.awaitHandOver) await Promise.all(handOvers);
+      for (const b of batch) b.done();
     } catch (err) {
       for (const b of batch) b.done(err);
     }
   }
 
-  private append(tx: ChainableCommander, job: NewJob): void {
-    this.store.appendCreate(tx, job);
-    const data = { id: job.id, tenant: job.tenant, model: job.request.model };
-    this.queues.appendAdd(tx, job.pool, data, job.request.priority, job.request.max_attempts);
+  private handOver(pool: string, reply: unknown): Promise<void> {
+    return Promise.resolve()
+      .then(() => this.promotion.apply(pool, parsePick(reply)))
+      .catch(this.onError);
   }
+}
 
-  private async settle(
-    b: { job: NewJob; done: (err?: unknown) => void },
-    results: Array<[Error | null, unknown]>,
-  ): Promise<void> {
-    const failed = results.find(([err]) => err)?.[0];
-    if (!failed) return b.done();
-    // MULTI runs every command even when one fails: take back what did land.
-    await this.store.discard(b.job.id, b.job.tenant).catch(() => undefined);
-    b.done(failed);
+function groupByPool(batch: Pending[]): Map<string, NewJob[]> {
+  const pools = new Map<string, NewJob[]>();
+  for (const { job } of batch) {
+    const list = pools.get(job.pool);
+    if (list) list.push(job);
+    else pools.set(job.pool, [job]);
   }
+  return pools;
+}
+
+function toSchedJob(job: NewJob): SchedJob {
+  const r = job.request;
+  return {
+    id: job.id,
+    level: priorityLevel(r.priority),
+    tenant: job.tenant,
+    estimate: job.estimate ?? estimateTokens(r),
+    weight: job.weight ?? 1,
+    attempts: r.max_attempts,
+    deadlineMs: r.deadline_s === undefined ? null : job.createdAt + r.deadline_s * 1000,
+    model: r.model,
+  };
 }
 
 /** One job through a one-off Enqueuer (scripts, tests); servers keep one Enqueuer per process. */
 export function enqueueNewJob(store: JobStore, queues: PoolQueues, job: NewJob): Promise<void> {
-  return new Enqueuer(store, queues).enqueue(job);
+  const promotion = new Promotion(store, queues, new PoolScheduler(queues.connection, queues.prefix));
+  return new Enqueuer(store, promotion, undefined, true).enqueue(job);
 }

@@ -2,6 +2,7 @@ import { JobRequest, newJobId } from '@inferq/core';
 import type { Priority } from '@inferq/core';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
 import { enqueueNewJob } from './enqueue';
+import { PoolScheduler } from './scheduler/pool-scheduler';
 import { JobEventLog } from './job-events';
 import { JobStore } from './job-store';
 import { PoolQueues } from './pool-queues';
@@ -77,6 +78,8 @@ describe('JobEventLog', () => {
 describe('PoolQueues.position', () => {
   it('ranks waiting jobs in the order workers take them: priority, then arrival', async () => {
     const pool = 'rank';
+    // Slots for all four, so the scheduler hands each to BullMQ as it arrives.
+    await new PoolScheduler(redis, prefix).capacity(pool, 'w', 4, 60_000);
     const low = await newJob('low', pool);
     const normal = await newJob('normal', pool);
     const high = await newJob('high', pool);

@@ -1,8 +1,9 @@
-import { Job, Queue } from 'bullmq';
-import type { JobsOptions, RedisClient } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import { Queue } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Priority, QueueJobData } from '@inferq/core';
-import { BULL_PRIORITY, poolQueueName } from '@inferq/core';
+import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName } from '@inferq/core';
+import type { PromotedJob } from './scheduler/scheduler-replies';
 
 /**
  * BullMQ job options every pool job gets. The job record (not BullMQ) is the
@@ -20,30 +21,13 @@ export function poolJobOptions(id: string, priority: Priority, maxAttempts: numb
   };
 }
 
-/**
- * BullMQ dispatches its Lua scripts through `runCommand(name, args)`, which
- * its own wrapper adds to the pipelines it makes; this gives our transaction
- * the same method, so BullMQ's add lands in it (the cast is the one BullMQ's
- * addBulk makes when it hands a pipeline where a client is expected).
- */
-function asBullTransaction(tx: ChainableCommander): RedisClient {
-  const commands = tx as unknown as Record<string, ((args: unknown[]) => unknown) | undefined>;
-  const runCommand = (name: string, args: unknown[]): ChainableCommander => {
-    const command = commands[name];
-    if (!command) throw new Error(`BullMQ script ${name} is not loaded on this connection`);
-    command.call(tx, args);
-    return tx;
-  };
-  return { runCommand } as unknown as RedisClient;
-}
-
 /** One BullMQ queue per pool, created on first use over a shared connection. */
 export class PoolQueues {
   private readonly queues = new Map<string, Queue<QueueJobData>>();
 
   constructor(
-    private readonly connection: Redis,
-    private readonly prefix: string,
+    readonly connection: Redis,
+    readonly prefix: string,
   ) {}
 
   get(pool: string): Queue<QueueJobData> {
@@ -57,21 +41,24 @@ export class PoolQueues {
   }
 
   /**
-   * Appends the pool job's add to a transaction of the caller on this same
-   * connection, the way BullMQ's own addBulk appends to a pipeline: the job
-   * record and its queue entry then land atomically in one round trip.
-   * Call `ready(pool)` before making the transaction: it must know BullMQ's scripts.
+   * Adds the jobs a scheduler pick handed over, in one round trip. The job id
+   * is BullMQ's jobId, so adding a job again (a repair after a crash between
+   * the pick and this add) is a no-op while BullMQ still has it.
    */
-  appendAdd(tx: ChainableCommander, pool: string, data: QueueJobData, priority: Priority, maxAttempts: number): void {
-    const queue = this.get(pool);
-    const job = new Job(queue, 'infer', data, poolJobOptions(data.id, priority, maxAttempts), data.id);
-    // addJob appends its script synchronously, before its first await.
-    void job.addJob(asBullTransaction(tx));
+  async addPromoted(pool: string, jobs: PromotedJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.get(pool).addBulk(
+      jobs.map((j) => ({
+        name: 'infer',
+        data: { id: j.id, tenant: j.tenant, model: j.model },
+        opts: poolJobOptions(j.id, LEVELS[j.level] ?? 'normal', j.attempts),
+      })),
+    );
   }
 
-  /** Resolves once the pool's queue has loaded BullMQ's scripts onto the connection (at once after the first time). */
-  async ready(pool: string): Promise<void> {
-    await this.get(pool).waitUntilReady();
+  /** Whether BullMQ still has the job (waiting, active, delayed or kept finished). */
+  async has(pool: string, id: string): Promise<boolean> {
+    return (await this.connection.exists(this.get(pool).toKey(id))) === 1;
   }
 
   /** Removes a job that no worker holds; false when it is active (locked) or gone. */

@@ -1,4 +1,4 @@
-import type { JobError, JobRecord, JobRequest, JobStatus, Metadata, WebhookEventName } from '@inferq/core';
+import type { JobError, JobRecord, JobRequest, JobStatus, Metadata, Priority, WebhookEventName } from '@inferq/core';
 import { iso } from '@inferq/core';
 
 /** What a job hash holds beyond the public record. */
@@ -6,11 +6,15 @@ export interface StoredJob {
   record: JobRecord;
   tenant: string;
   pool: string;
+  priority: Priority;
   request: StoredRequest;
 }
 
 /** The parts of the request the worker needs, as stored in the `req` field. */
-export type StoredRequest = Pick<JobRequest, 'input' | 'params' | 'timeout_s' | 'max_attempts' | 'cache'>;
+export type StoredRequest = Pick<
+  JobRequest,
+  'input' | 'params' | 'timeout_s' | 'max_attempts' | 'cache' | 'deadline_s'
+>;
 
 export interface NewJob {
   id: string;
@@ -18,6 +22,12 @@ export interface NewJob {
   pool: string;
   createdAt: number;
   request: JobRequest;
+  /**
+   * What the fair scheduler charges it when it starts (tokens; default: the
+   * estimate from its input and max_tokens) and its tenant's weight (default 1).
+   */
+  estimate?: number;
+  weight?: number;
 }
 
 const DEFAULT_WEBHOOK_EVENTS: WebhookEventName[] = ['succeeded', 'failed', 'canceled'];
@@ -31,6 +41,7 @@ export function encodeNewJob(job: NewJob): string[] {
     timeout_s: r.timeout_s,
     max_attempts: r.max_attempts,
     cache: r.cache,
+    deadline_s: r.deadline_s,
   };
   const fields = [
     'tenant',
@@ -90,5 +101,11 @@ export function decodeJob(id: string, h: Record<string, string>): StoredJob {
     webhook: webhook ? { ...webhook, deliveries: json(h.deliveries) ?? [] } : null,
   };
   if (h.cached === '1') record.cached = true;
-  return { record, tenant: h.tenant ?? '', pool: h.pool ?? '', request: JSON.parse(h.req ?? '{}') as StoredRequest };
+  return {
+    record,
+    tenant: h.tenant ?? '',
+    pool: h.pool ?? '',
+    priority: (h.priority as Priority | undefined) ?? 'normal',
+    request: JSON.parse(h.req ?? '{}') as StoredRequest,
+  };
 }

@@ -5,6 +5,8 @@ export { metricsEndpoint } from './metrics-endpoint';
 export type { MetricsEndpoint, MetricsAnswer } from './metrics-endpoint';
 export { registerQueueDepth, QUEUE_STATES } from './queue-depth';
 export type { DepthSource } from './queue-depth';
+export { registerPoolGauges, createTokensServed } from './pool-metrics';
+export type { PoolBacklogSource } from './pool-metrics';
 export { createApiMetrics } from './api-metrics';
 export type { ApiMetrics } from './api-metrics';
 export { createWorkerMetrics } from './worker-metrics';

@@ -1,5 +1,6 @@
 import { Counter, Histogram } from 'prom-client';
 import type { Registry } from 'prom-client';
+import { createTokensServed } from './pool-metrics';
 import { BoundedLabel, METRIC_PREFIX } from './registry';
 
 /** Seconds. */
@@ -20,6 +21,8 @@ export interface WorkerMetrics {
   ): void;
   backendError(provider: string, code: string): void;
   jobFinished(model: string, status: FinishedStatus): void;
+  /** Real tokens (input + output) a finished job consumed, for the fair-share view (SPEC section 9). */
+  tokensServed(pool: string, tenant: string, tokens: number): void;
 }
 
 export function createWorkerMetrics(registry: Registry): WorkerMetrics {
@@ -53,6 +56,8 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     registers: [registry],
   });
   const models = new BoundedLabel();
+  const tenants = new BoundedLabel();
+  const served = createTokensServed(registry);
   return {
     queueWait: (model, pool, ms) => wait.observe({ model: models.value(model), pool }, ms / 1000),
     attemptRan: (model, pool, r) => {
@@ -66,5 +71,6 @@ export function createWorkerMetrics(registry: Registry): WorkerMetrics {
     },
     backendError: (provider, code) => errors.inc({ provider, code }),
     jobFinished: (model, status) => finished.inc({ model: models.value(model), status }),
+    tokensServed: (pool, tenant, n) => served(pool, tenants.value(tenant), n),
   };
 }

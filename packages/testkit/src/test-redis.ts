@@ -12,16 +12,18 @@ export function testPrefix(name: string): string {
   return `iqt-${name}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under the prefix. */
+/** Deletes every key under the prefix, the pools' hash-tagged keys (`{prefix:pool-...}`) too. */
 export async function dropPrefix(prefix: string, url = testRedisUrl()): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
     redis.disconnect();
   }

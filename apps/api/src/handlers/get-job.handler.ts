@@ -14,7 +14,7 @@ export function getJobHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext<JobIdParams, GetJobQuery>): Promise<HandlerResult> => {
     const { id } = ctx.params;
     if (ctx.query.wait === undefined) {
-      return { status: 200, body: await withQueuePosition(deps.queues, await readOwnJob(deps.store, id, ctx.tenant)) };
+      return { status: 200, body: await withQueuePosition(deps, await readOwnJob(deps.store, id, ctx.tenant)) };
     }
     const deadline = Date.now() + ctx.query.wait * 1000;
     const sub = deps.watcher.watch(id);
@@ -23,7 +23,7 @@ export function getJobHandler(deps: ApiDeps) {
         const job = await readOwnJob(deps.store, id, ctx.tenant);
         const left = deadline - Date.now();
         if (isTerminal(job.record.status) || left <= 0 || ctx.signal.aborted || deps.watcher.closed) {
-          return { status: 200, body: await withQueuePosition(deps.queues, job) };
+          return { status: 200, body: await withQueuePosition(deps, job) };
         }
         await sub.next(left, ctx.signal);
       }

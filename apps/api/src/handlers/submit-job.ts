@@ -1,4 +1,4 @@
-import { AppError, iso, newJobId, UnavailableError } from '@inferq/core';
+import { AppError, estimateTokens, iso, newJobId, UnavailableError } from '@inferq/core';
 import type { JobAccepted, JobRequest, ResolvedModel } from '@inferq/core';
 import { isCacheable } from '@inferq/store';
 import type { ApiDeps } from '../deps';
@@ -37,8 +37,10 @@ export async function submitJob(
   }
 
   await admitted;
+  // The tenant's limits are cached in memory (read by the rate limit already): no round trip.
+  const { weight } = await deps.tenancy.limits.effective(tenant);
   try {
-    await deps.enqueuer.enqueue(job);
+    await deps.enqueuer.enqueue({ ...job, estimate: estimateTokens(request, model), weight });
   } catch (err) {
     if (err instanceof AppError) throw err;
     deps.logger.warn({ err, jobId: id }, 'enqueue failed');

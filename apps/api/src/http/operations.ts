@@ -2,7 +2,13 @@ import type { Request, RequestHandler, Response } from 'express';
 import { WEBHOOK_QUEUE } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { openQueue } from '@inferq/store';
-import { createApiMetrics, createMetricsRegistry, metricsEndpoint, registerQueueDepth } from '@inferq/telemetry';
+import {
+  createApiMetrics,
+  createMetricsRegistry,
+  metricsEndpoint,
+  registerPoolGauges,
+  registerQueueDepth,
+} from '@inferq/telemetry';
 import type { ApiMetrics, DepthSource } from '@inferq/telemetry';
 import type { ApiDeps } from '../deps';
 import { requestContext, requestContextMiddleware } from './request-context';
@@ -18,9 +24,12 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
   const registry = createMetricsRegistry();
   const metrics = createApiMetrics(registry);
-  const pools = [...new Set(deps.catalog.list().map((m) => m.pool))];
+  const pools = deps.catalog.pools();
   const webhooks = openQueue(WEBHOOK_QUEUE, deps.redis, deps.config.QUEUE_PREFIX);
   registerQueueDepth(registry, (): DepthSource[] => [...pools.map((p) => deps.queues.get(p)), webhooks]);
+  // A pool whose read fails (Redis down) is left out of that scrape.
+  const poolStats = (p: string) => deps.scheduler.stats(p).catch(() => undefined);
+  registerPoolGauges(registry, async () => (await Promise.all(pools.map(poolStats))).filter((s) => s !== undefined));
   const endpoint = metricsEndpoint(registry, deps.config.METRICS_TOKEN);
 
   // The access line holds only what finished() puts there, none of it secret: redaction (a walk

@@ -116,9 +116,9 @@ describe('MAX_QUEUED_PER_TENANT and DAILY_TOKEN_BUDGET', () => {
     const got = await t.http.get('/v1/admin/tenants/acme/limits').set(AUTH_ADMIN).expect(200);
     expect(got.body).toEqual({
       tenant: 'acme',
-      limits: { rate_limit_rpm: 6000, max_queued: 3, daily_token_budget: 10 },
+      limits: { rate_limit_rpm: 6000, max_queued: 3, daily_token_budget: 10, weight: 1 },
       overrides: {},
-      defaults: { rate_limit_rpm: 6000, max_queued: 3, daily_token_budget: 10 },
+      defaults: { rate_limit_rpm: 6000, max_queued: 3, daily_token_budget: 10, weight: 1 },
     });
   });
 

@@ -20,6 +20,8 @@ export const LimitsPatchBody = z.strictObject({
   rate_limit_rpm: Override,
   max_queued: Override,
   daily_token_budget: Override,
+  /** The tenant's fair share of each pool, relative to others (default 1). */
+  weight: z.number().min(0.01).max(1000).nullable().optional(),
 });
 export type LimitsPatchBody = z.output<typeof LimitsPatchBody>;
 

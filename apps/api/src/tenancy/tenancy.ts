@@ -42,6 +42,7 @@ export function createTenancy(config: TenancyConfig, redis: Redis, subscriber: R
     rate_limit_rpm: config.RATE_LIMIT_RPM,
     max_queued: config.MAX_QUEUED_PER_TENANT,
     daily_token_budget: config.DAILY_TOKEN_BUDGET ?? null,
+    weight: 1,
   });
   const authenticator = new TenantAuthenticator(new BootstrapKeys(config.API_KEYS), keys);
   const rateLimiter = new RequestRateLimiter(redis, prefix);

@@ -11,9 +11,11 @@ export interface Limits {
   max_queued: number;
   /** Tokens (input + output) per UTC day before 429 budget_exceeded; null means none. */
   daily_token_budget: number | null;
+  /** Share of each pool relative to other tenants, in tokens (SPEC section 9); 0.01 to 1000. */
+  weight: number;
 }
 export type LimitName = keyof Limits;
-export const LIMIT_NAMES: readonly LimitName[] = ['rate_limit_rpm', 'max_queued', 'daily_token_budget'];
+export const LIMIT_NAMES: readonly LimitName[] = ['rate_limit_rpm', 'max_queued', 'daily_token_budget', 'weight'];
 
 /** An override per limit; `null` in a patch removes it (back to the default). */
 export type LimitOverrides = Partial<Record<LimitName, number>>;
@@ -23,8 +25,8 @@ export type LimitPatch = Partial<Record<LimitName, number | null>>;
 export const LIMITS_CACHE_MS = 5000;
 
 /**
- * Per-tenant overrides of RATE_LIMIT_RPM, MAX_QUEUED_PER_TENANT and
- * DAILY_TOKEN_BUDGET, one Redis hash per tenant. They are read on every
+ * Per-tenant overrides of RATE_LIMIT_RPM, MAX_QUEUED_PER_TENANT,
+ * DAILY_TOKEN_BUDGET and the fair-share weight (default 1), one Redis hash per tenant. They are read on every
  * request (the rate limit), so each process keeps a short-lived copy that a
  * change drops at once through the security channel.
  */

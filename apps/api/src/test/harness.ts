@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import type { Agent } from 'supertest';
 import { ModelCatalog } from '@inferq/core';
-import { createRedis, JobStore, PoolQueues } from '@inferq/store';
+import { createRedis, JobStore, PoolQueues, PoolScheduler } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
 import { loadApiConfig, startApi } from '../index';
 import type { ApiConfig, StartedApi } from '../index';
@@ -18,6 +18,8 @@ export interface TestApi {
   /** The same Redis the api writes, for playing the worker's part. */
   store: JobStore;
   queues: PoolQueues;
+  /** The pools' fair schedulers over the same keys. */
+  scheduler: PoolScheduler;
   close(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestApi(name: string, env: Record<string, string> = {
     prefix,
     store,
     queues,
+    scheduler: new PoolScheduler(redis, prefix),
     async close() {
       await api.close();
       await queues.close();

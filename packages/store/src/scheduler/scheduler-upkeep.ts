@@ -1,0 +1,85 @@
+import { isTerminal } from '@inferq/core';
+import type { JobStore } from '../job-store';
+import type { PoolQueues } from '../pool-queues';
+import type { Promotion } from './promotion';
+
+export interface UpkeepOptions {
+  pools: string[];
+  /** Slots this process serves per pool; 0 (the api) states no capacity and repairs nothing. */
+  slots: number;
+  /** This process's id in the pools' worker lists. */
+  worker: string;
+  onError: (err: unknown) => void;
+  /** Capacity statements are refreshed every interval and expire after 3 (ms). */
+  capacityEveryMs?: number;
+  deadlineEveryMs?: number;
+  repairEveryMs?: number;
+  /** A job in flight this long without a BullMQ job is handed to BullMQ again (ms). */
+  repairAfterMs?: number;
+}
+
+/**
+ * The scheduler's background duties in one process: state this worker's
+ * capacity in each pool (a dead worker's statement expires, so the pool stops
+ * counting its slots), fail backlogged jobs whose deadline passed, and repair
+ * picks whose BullMQ add was lost with the process that made it.
+ */
+export class SchedulerUpkeep {
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    private readonly promotion: Promotion,
+    private readonly queues: PoolQueues,
+    private readonly store: JobStore,
+    private readonly opts: UpkeepOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    const o = this.opts;
+    const every = (ms: number, fn: () => Promise<unknown>) => {
+      const t = setInterval(() => void fn().catch(o.onError), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    if (o.slots > 0) {
+      await this.stateCapacity(o.slots).catch(o.onError);
+      every(o.capacityEveryMs ?? 5000, () => this.stateCapacity(o.slots));
+      every(o.repairEveryMs ?? 10_000, () => this.repair());
+    }
+    every(o.deadlineEveryMs ?? 1000, () => Promise.all(o.pools.map((p) => this.promotion.sweep(p))));
+  }
+
+  /** Stops the loops and withdraws this worker's slots. */
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    if (this.opts.slots > 0) await this.stateCapacity(0).catch(this.opts.onError);
+  }
+
+  private async stateCapacity(slots: number): Promise<void> {
+    const ttl = 3 * (this.opts.capacityEveryMs ?? 5000);
+    const { scheduler } = this.promotion;
+    await Promise.all(
+      this.opts.pools.map(async (pool) => {
+        const pick = await scheduler.capacity(pool, this.opts.worker, slots, ttl);
+        await this.promotion.apply(pool, pick);
+      }),
+    );
+  }
+
+  /** Picks older than repairAfterMs whose BullMQ job is gone: added again, or released when the job has ended. */
+  async repair(now = Date.now()): Promise<number> {
+    let repaired = 0;
+    const after = this.opts.repairAfterMs ?? 30_000;
+    for (const pool of this.opts.pools) {
+      for (const entry of await this.promotion.scheduler.inflight(pool)) {
+        if (now - entry.promotedAt < after || (await this.queues.has(pool, entry.id))) continue;
+        const job = await this.store.get(entry.id);
+        if (!job || isTerminal(job.record.status)) await this.promotion.finish(pool, entry.id, null);
+        else await this.queues.addPromoted(pool, [entry]);
+        repaired++;
+      }
+    }
+    return repaired;
+  }
+}
