@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './openai-error';
 export * from './failure-codes';
 export * from './job-request.schema';
 export * from './job-record.schema';
@@ -24,3 +25,5 @@ export { TurnBatcher } from './turn-batcher';
 export type { BatchShare } from './turn-batcher';
 export { withLuaCommands } from './lua-commands';
 export type { LuaCommand } from './lua-commands';
+export * from './openai-chat.schema';
+export * from './openai-chat';
