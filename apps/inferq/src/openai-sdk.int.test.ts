@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { ChatCompletion, ChatCompletionChunk } from '@inferq/core';
 import type { JobRecord } from '@inferq/core';
 import { dropPrefix, startFakeAnthropic, startFakeOpenAI, testPrefix, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
@@ -63,6 +64,7 @@ describe.each([
     const id = response.headers.get('x-inferq-job-id')!;
     expect(id).toMatch(/^job_/);
     expect(data).toMatchObject({ id: `chatcmpl-${id.slice(4)}`, object: 'chat.completion', model });
+    ChatCompletion.parse(data); // the documented schema
     expect(data.choices).toEqual([
       expect.objectContaining({
         index: 0,
@@ -96,7 +98,7 @@ describe.each([
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const c of stream) chunks.push(c);
     expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
-    for (const c of chunks) expect(c).toMatchObject({ id: `chatcmpl-${id.slice(4)}`, object: 'chat.completion.chunk' });
+    for (const c of chunks) expect(ChatCompletionChunk.parse(c)).toMatchObject({ id: `chatcmpl-${id.slice(4)}` });
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toBe(PROMPT);
     expect(chunks.filter((c) => c.choices[0]?.delta.content).length).toBeGreaterThan(1);
