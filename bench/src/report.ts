@@ -38,6 +38,7 @@ export function markdown(r: BenchResults): string {
       `| direct backend call (OpenAI SDK -> fake server) | ${r.streaming.direct.p50} | ${r.streaming.direct.p99} | |`,
       `| submit -> first token event on /events | ${r.streaming.viaSse.p50} | ${r.streaming.viaSse.p99} | |`,
       `| added by inferq (p50) | ${r.streaming.addedP50Ms} | | <= 5 ms |`,
+      ...chatRows(r.streaming),
       '',
     );
   } else {
@@ -45,6 +46,22 @@ export function markdown(r: BenchResults): string {
   }
   lines.push(...commandTable(r.e2e));
   return lines.join('\n');
+}
+
+/** The /v1/chat/completions figures (OpenAI-compatible route), beside the same direct call. */
+function chatRows(st: NonNullable<BenchResults['streaming']>): string[] {
+  if (!st.viaChat || !st.nonStreaming) return [];
+  const n = st.nonStreaming;
+  return [
+    `| request -> first text chunk on /v1/chat/completions (stream) | ${st.viaChat.p50} | ${st.viaChat.p99} | |`,
+    `| added by /v1/chat/completions (p50) | ${st.chatAddedP50Ms} | | |`,
+    '',
+    '| chat completion without stream: whole answer | p50 ms | p99 ms |',
+    '| --- | --- | --- |',
+    `| direct backend call | ${n.direct.p50} | ${n.direct.p99} |`,
+    `| POST /v1/chat/completions (waits for its job) | ${n.viaChat.p50} | ${n.viaChat.p99} |`,
+    `| overhead of the queue | ${n.overhead.p50} | ${n.overhead.p99} |`,
+  ];
 }
 
 /** Redis calls per job by command in the end-to-end run, one column per system. */

@@ -34,6 +34,8 @@ export const ApiEnv = SharedEnv.extend({
     .optional(),
   /** How long a succeeded cache-eligible answer is reused (`cache: true`, temperature 0). */
   CACHE_TTL: envDurationMs('24h'),
+  /** How long POST /v1/chat/completions without `stream` waits for its job (s) before 504 timeout (SPEC section 10). */
+  SYNC_WAIT_S: envInt(300),
   /** Browser origins allowed by CORS, comma list; empty means CORS stays off. */
   CORS_ORIGINS: envList(''),
   /** Host names, IPs or CIDRs whose webhooks may go to private addresses (SPEC section 6), comma list. */

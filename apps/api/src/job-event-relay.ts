@@ -1,3 +1,4 @@
+import type { JobRecord } from '@inferq/core';
 import type { JobEvent, JobEventLog, JobStore } from '@inferq/store';
 import type { JobWatcher } from './job-watcher';
 import type { StreamWriter } from './stream-result';
@@ -23,6 +24,22 @@ export function sseFrame(event: string, id: string, data: string): string {
 }
 
 /**
+ * How events become bytes on the wire: the SSE of GET /v1/jobs/{id}/events by
+ * default; POST /v1/chat/completions relays the same events as chunks.
+ */
+export interface EventFramer {
+  /** The text for a `status` or `token` event; '' writes nothing. */
+  event(ev: JobEvent): string;
+  /** The last text, from the job's record once terminal (null if it is gone). */
+  done(record: JobRecord | null, ev: JobEvent): string;
+}
+
+export const SSE_FRAMER: EventFramer = {
+  event: (ev) => sseFrame(ev.type, ev.id, ev.data),
+  done: (record, ev) => sseFrame('done', ev.id, JSON.stringify(record)),
+};
+
+/**
  * Relays a job's event stream from after `from` (from the start when
  * undefined) to one SSE client, until `done`, the client leaving or the api
  * closing. It reads only when woken by the watcher (one subscriber per process)
@@ -34,6 +51,7 @@ export async function relayJobEvents(
   id: string,
   from: string | undefined,
   out: StreamWriter,
+  framer: EventFramer = SSE_FRAMER,
 ): Promise<void> {
   // Subscribe before the first read: a change landing in between still wakes us.
   const sub = deps.watcher.watch(id, { tokens: true });
@@ -47,11 +65,13 @@ export async function relayJobEvents(
       for (const ev of events) {
         after = ev.id;
         if (ev.type === 'done') {
-          out.write(await doneFrame(deps.store, id, ev));
+          out.write(framer.done((await deps.store.get(id))?.record ?? null, ev));
           return;
         }
+        const text = framer.event(ev);
+        if (text === '') continue;
         lastWrite = Date.now();
-        if (!out.write(sseFrame(ev.type, ev.id, ev.data)) && !(await drainedWithin(out, STALL_MS))) {
+        if (!out.write(text) && !(await drainedWithin(out, STALL_MS))) {
           out.destroy();
           return;
         }
@@ -67,12 +87,6 @@ export async function relayJobEvents(
   } finally {
     sub.stop();
   }
-}
-
-/** `done` carries the whole record as it is now (terminal). */
-async function doneFrame(store: JobStore, id: string, ev: JobEvent): Promise<string> {
-  const job = await store.get(id);
-  return sseFrame('done', ev.id, JSON.stringify(job?.record ?? null));
 }
 
 async function drainedWithin(out: StreamWriter, ms: number): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ErrorStyle } from '@inferq/core';
 import type { AuthMode } from './auth';
 import type { RouteDoc } from './openapi/route-doc';
 import type { StreamResult } from './stream-result';
@@ -57,6 +58,8 @@ export interface Route {
   /** The schemas the route validates with, for the OpenAPI document. */
   schemas: RouteSchemas;
   doc?: RouteDoc;
+  /** See RouteSpec.errorStyle. */
+  errorStyle?: ErrorStyle;
   /** See RouteSpec.precheck. */
   precheck?: (tenant: string) => Promise<void>;
   invoke(raw: RawRequest): Promise<RouteResult>;
@@ -79,6 +82,12 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   body?: B;
   /** Summary, responses and examples for /openapi.json (optional). */
   doc?: RouteDoc;
+  /**
+   * The shape of every error the route answers, those raised before its
+   * handler (auth, rate limit, body parsing) included: inferq's by default,
+   * OpenAI's on the OpenAI-compatible routes (SPEC section 10).
+   */
+  errorStyle?: ErrorStyle;
   /**
    * A check of the tenant alone (no body needed) that the adapter starts
    * beside the rate limit and the body's reading, so its round trip overlaps
@@ -103,6 +112,7 @@ export function defineRoute<
     acceptsBody: spec.body !== undefined,
     schemas: { params: paramsSchema, query: querySchema, body: spec.body },
     doc: spec.doc,
+    errorStyle: spec.errorStyle,
     precheck: spec.precheck,
     async invoke(raw) {
       const params = parsePart(paramsSchema, raw.params, 'params') as z.output<P>;

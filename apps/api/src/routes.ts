@@ -6,10 +6,10 @@ import { getJobHandler } from './handlers/get-job.handler';
 import { healthzHandler, readyzHandler } from './handlers/health.handler';
 import { jobEventsHandler } from './handlers/job-events.handler';
 import { listJobsHandler } from './handlers/list-jobs.handler';
-import { listModelsHandler } from './handlers/list-models.handler';
 import { listWorkersHandler } from './handlers/list-workers.handler';
 import { redeliverWebhookHandler } from './handlers/redeliver-webhook.handler';
 import { getWebhookSecretHandler, rotateWebhookSecretHandler } from './handlers/webhook-secret.handler';
+import { openAIRoutes } from './openai/openai.routes';
 import { defineRoute } from './route';
 import { WEBHOOK_ROUTE_DOCS } from './webhook-route-docs';
 import type { Route } from './route';
@@ -56,7 +56,8 @@ export function createRoutes(deps: ApiDeps): Route[] {
       params: JobIdParams,
       handler: jobEventsHandler(deps),
     }),
-    defineRoute({ method: 'GET', path: '/v1/models', auth: 'tenant', handler: listModelsHandler(deps) }),
+    // The OpenAI-compatible routes (SPEC section 10), GET /v1/models among them.
+    ...openAIRoutes(deps),
     ...tenancyRoutes(deps),
     defineRoute({ method: 'GET', path: '/v1/admin/workers', auth: 'admin', handler: listWorkersHandler(deps) }),
     defineRoute({ method: 'GET', path: '/healthz', auth: 'none', handler: healthzHandler }),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorCode, ErrorBody } from './errors';
+import type { OpenAIErrorBody } from './openai-error';
 
 /**
  * The error body as a zod schema, for the OpenAPI document and for clients
@@ -20,6 +21,9 @@ export const ApiErrorCode = z.enum([
   'budget_exceeded',
   'unavailable',
   'internal_error',
+  'model_not_found',
+  'timeout',
+  'job_failed',
 ]);
 
 export const ApiErrorBody = z.object({
@@ -30,8 +34,14 @@ export const ApiErrorBody = z.object({
   }),
 });
 
+/** The error body of the OpenAI-compatible routes (SPEC section 10). */
+export const OpenAIErrorBodySchema = z.object({
+  error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: ApiErrorCode }),
+});
+
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 /** Both directions: a code added to ErrorCode but not here (or the reverse) fails to compile. */
 export type ErrorCodesInSync = Assert<Same<z.infer<typeof ApiErrorCode>, ErrorCode>>;
 export type ErrorBodyInSync = Assert<Same<z.infer<typeof ApiErrorBody>, ErrorBody>>;
+export type OpenAIErrorBodyInSync = Assert<Same<z.infer<typeof OpenAIErrorBodySchema>, OpenAIErrorBody>>;

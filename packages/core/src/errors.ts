@@ -16,7 +16,11 @@ export type ErrorCode =
   | 'queue_full'
   | 'budget_exceeded'
   | 'unavailable'
-  | 'internal_error';
+  | 'internal_error'
+  // The OpenAI-compatible routes (SPEC section 10).
+  | 'model_not_found'
+  | 'timeout'
+  | 'job_failed';
 
 export interface ErrorDetail {
   path: string;
@@ -106,28 +110,79 @@ export class UnavailableError extends AppError {
   }
 }
 
+/** 404 of the OpenAI-compatible routes for a model nothing here serves (OpenAI's own code). */
+export class ModelNotFoundError extends AppError {
+  readonly code = 'model_not_found';
+  readonly httpStatus = 404;
+  constructor(model: string) {
+    super(`The model \`${model}\` does not exist on this deployment (see GET /v1/models)`, [
+      { path: 'model', message: 'no such model' },
+    ]);
+  }
+}
+
+/**
+ * A synchronous wait (POST /v1/chat/completions without stream) that ran out:
+ * the job goes on. `x-should-retry: false` keeps the OpenAI SDKs from
+ * submitting the same request again.
+ */
+export class WaitTimeoutError extends AppError {
+  readonly code = 'timeout';
+  readonly httpStatus = 504;
+  constructor(jobId: string, waitedS: number) {
+    super(`job ${jobId} did not finish within ${waitedS} s; it goes on: read it at GET /v1/jobs/${jobId}`);
+    this.headers['x-should-retry'] = 'false';
+  }
+}
+
+/**
+ * A job that ended failed, answered synchronously: 400 when the provider
+ * refused the request (the caller's to fix), else 502. Only a retryable
+ * failure leaves the SDKs free to try again.
+ */
+export class JobFailedError extends AppError {
+  readonly code = 'job_failed';
+  readonly httpStatus: number;
+  constructor(jobId: string, failure: { code: string; message: string; retryable: boolean }) {
+    super(`job ${jobId} failed: ${failure.code}: ${failure.message}`);
+    this.httpStatus = failure.code === 'provider_rejected' ? 400 : 502;
+    if (!failure.retryable) this.headers['x-should-retry'] = 'false';
+  }
+}
+
 /** The one place an error body is built. */
 export function errorBody(code: ErrorCode, message: string, details?: ErrorDetail[]): ErrorBody {
   return { error: details ? { code, message, details } : { code, message } };
 }
 
-export interface ErrorResponse {
+export interface ErrorResponse<B = ErrorBody> {
   status: number;
   headers: Record<string, string>;
-  body: ErrorBody;
+  body: B;
+}
+
+/** What an error means over HTTP, whatever the body's shape. */
+export interface MappedError {
+  status: number;
+  headers: Record<string, string>;
+  code: ErrorCode;
+  message: string;
+  details?: ErrorDetail[];
 }
 
 /**
- * Maps any thrown value to a response. Unknown errors become a 500 whose body
- * carries only an error id; the caller logs the real error under that id.
+ * The mapping itself, which every renderer of an error body uses. Unknown errors become a 500 whose body carries only an
+ * error id; the caller logs the real error under that id.
  */
-export function toErrorResponse(err: unknown, errorId: string): ErrorResponse {
+export function mapError(err: unknown, errorId: string): MappedError {
   if (err instanceof AppError) {
-    return { status: err.httpStatus, headers: err.headers, body: errorBody(err.code, err.message, err.details) };
+    return { status: err.httpStatus, headers: err.headers, code: err.code, message: err.message, details: err.details };
   }
-  return {
-    status: 500,
-    headers: {},
-    body: errorBody('internal_error', `internal error (id ${errorId})`),
-  };
+  return { status: 500, headers: {}, code: 'internal_error', message: `internal error (id ${errorId})` };
+}
+
+/** Maps any thrown value to a response in inferq's shape (SPEC section 4). */
+export function toErrorResponse(err: unknown, errorId: string): ErrorResponse {
+  const m = mapError(err, errorId);
+  return { status: m.status, headers: m.headers, body: errorBody(m.code, m.message, m.details) };
 }

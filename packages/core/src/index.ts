@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './openai-error';
 export * from './failure-codes';
 export * from './job-request.schema';
 export * from './job-record.schema';
@@ -25,3 +26,5 @@ export type { BatchShare } from './turn-batcher';
 export { withLuaCommands } from './lua-commands';
 export type { LuaCommand } from './lua-commands';
 export { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from './token-estimate';
+export * from './openai-chat.schema';
+export * from './openai-chat';

@@ -1,41 +1,12 @@
-import { ConflictError, NotFoundError, priorityLevel } from '@inferq/core';
-import type { StoredJob } from '@inferq/store';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
 import type { JobIdParams } from '../schemas';
-import { readOwnJob } from './job-access';
+import { cancelOwnJob } from './cancel-own-job';
 
-/**
- * POST /v1/jobs/{id}/cancel. The record turns canceled atomically; a queued
- * job also leaves its tenant's backlog, or BullMQ's queue if the scheduler
- * had handed it over (its slot then goes to the next job). For a running one, the same transition
- * publishes the job id on `{prefix}:cancel`, where workers listen to abort the
- * backend call (a worker that takes a canceled job finds it terminal and skips it).
- */
+/** POST /v1/jobs/{id}/cancel: 200 with the canceled record (see cancelOwnJob). */
 export function cancelJobHandler(deps: ApiDeps) {
-  return async (ctx: HandlerContext<JobIdParams>): Promise<HandlerResult> => {
-    const job = await readOwnJob(deps.store, ctx.params.id, ctx.tenant);
-    const id = job.record.id;
-    const result = await deps.store.cancel(id, ctx.tenant);
-    switch (result.kind) {
-      case 'written':
-        if (result.previous === 'queued') await takeOutOfQueue(deps, job);
-        break;
-      case 'missing':
-        throw new NotFoundError(`no job ${id}`);
-      case 'terminal':
-      case 'not_allowed':
-        throw new ConflictError(`job ${id} is already ${result.current}`);
-    }
-    return { status: 200, body: (await readOwnJob(deps.store, id, ctx.tenant)).record };
-  };
-}
-
-async function takeOutOfQueue(deps: ApiDeps, job: StoredJob): Promise<void> {
-  const { pool, record, tenant } = job;
-  const where = await deps.scheduler.cancel(pool, record.id, priorityLevel(job.priority), tenant);
-  // False when a worker holds the job (then the cancel message reaches it, and it frees the slot).
-  if (where === 'inflight' && (await deps.queues.removeWaiting(pool, record.id))) {
-    await deps.promotion.finish(pool, record.id, 0);
-  }
+  return async (ctx: HandlerContext<JobIdParams>): Promise<HandlerResult> => ({
+    status: 200,
+    body: await cancelOwnJob(deps, ctx.params.id, ctx.tenant),
+  });
 }

@@ -6,7 +6,7 @@ import type { HandlerContext, RouteResult } from '../route';
 import type { JobIdParams } from '../schemas';
 import { readOwnJob } from './job-access';
 
-const SSE_HEADERS = {
+export const SSE_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
   'Cache-Control': 'no-cache, no-transform',
   Connection: 'keep-alive',

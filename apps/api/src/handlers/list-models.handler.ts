@@ -1,7 +1,20 @@
 import type { ApiDeps } from '../deps';
 import type { HandlerResult } from '../route';
 
-/** GET /v1/models: the models this deployment serves, with pool and backend. */
+/**
+ * GET /v1/models: the models this deployment serves in OpenAI's list shape,
+ * with pool and backend. `created` is when this process loaded the catalog
+ * (Unix seconds); `owned_by` the provider part of the id.
+ */
 export function listModelsHandler(deps: ApiDeps) {
-  return async (): Promise<HandlerResult> => ({ status: 200, body: { data: deps.catalog.list() } });
+  const created = Math.floor(Date.now() / 1000);
+  const data = deps.catalog.list().map((m) => ({
+    id: m.id,
+    object: 'model' as const,
+    created,
+    owned_by: m.id.slice(0, m.id.indexOf('/')),
+    backend: m.backend,
+    pool: m.pool,
+  }));
+  return async (): Promise<HandlerResult> => ({ status: 200, body: { object: 'list', data } });
 }

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
 import cors from 'cors';
-import { AppError, NotFoundError, toErrorResponse, UnsupportedMediaTypeError } from '@inferq/core';
-import type { Logger } from '@inferq/core';
+import { AppError, NotFoundError, renderError, UnsupportedMediaTypeError } from '@inferq/core';
+import type { ErrorStyle, Logger } from '@inferq/core';
 import { authorize } from '../auth';
 import type { AuthDeps } from '../auth';
 import type { Route } from '../route';
@@ -36,7 +36,10 @@ const EXPOSED_HEADERS = [
   'RateLimit-Policy',
   'Retry-After',
   'Idempotent-Replayed',
+  'x-inferq-job-id',
 ];
+/** The error shape of the route a request matched, for the error middleware. */
+const errorStyles = new WeakMap<Response, ErrorStyle>();
 
 /**
  * Mounts the route table on a lean Express app: helmet's headers set at once
@@ -63,6 +66,7 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
     const found = matcher.match(req.method === 'HEAD' ? 'GET' : req.method, req.path);
     if (!found) return next(new NotFoundError(`no route ${req.method} ${req.path}`));
     req.params = found.params;
+    if (found.route.errorStyle) errorStyles.set(res, found.route.errorStyle);
     noteRequest(res, { route: found.route.path });
     run(found.route, req, res, json, opts).catch(next);
   });
@@ -152,7 +156,7 @@ function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const mapped = toAppError(err);
     const errorId = randomUUID();
-    const response = toErrorResponse(mapped, errorId);
+    const response = renderError(errorStyles.get(res) ?? 'inferq', mapped, errorId);
     const log = requestContext(res)?.log ?? logger;
     if (!(mapped instanceof AppError)) {
       log.error({ err, errorId, method: req.method, path: req.path }, 'unhandled error');

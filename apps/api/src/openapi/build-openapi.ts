@@ -6,7 +6,7 @@ import type { ResponseDoc, RouteDoc } from './route-doc';
 import { SPEC_ROUTE_DOCS } from './spec-route-docs';
 
 /** What the generator needs of a route: exactly what the adapter mounts. */
-export type DocumentedRoute = Pick<Route, 'method' | 'path' | 'auth' | 'schemas' | 'doc'>;
+export type DocumentedRoute = Pick<Route, 'method' | 'path' | 'auth' | 'schemas' | 'doc' | 'errorStyle'>;
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
@@ -31,7 +31,8 @@ const DESCRIPTION =
   'Queue-backed asynchronous LLM inference jobs. Submit a job, then poll, long-poll (`?wait=N`), stream ' +
   '(SSE) or receive a signed webhook. Every `/v1` route needs `Authorization: Bearer <API key>`; admin ' +
   'routes take the ADMIN_TOKEN instead. Every error answers the ErrorBody schema: a stable `code`, a ' +
-  '`message` and, for validation errors, `details` naming each bad field.';
+  '`message` and, for validation errors, `details` naming each bad field; the OpenAI-compatible routes ' +
+  "(`/v1/chat/completions`, `/v1/models`) answer OpenAI's OpenAIErrorBody instead, same codes and statuses.";
 
 /** The OpenAPI 3.1 document of a route table: paths from the routes, schemas from their zod schemas. */
 export function buildOpenApiDocument(routes: readonly DocumentedRoute[], version = '0.1.0'): OpenApiDocument {
@@ -97,7 +98,7 @@ function operationOf(route: DocumentedRoute): Operation {
           },
         }
       : {}),
-    responses: { ...successResponses(success), ...errorResponses(codes) },
+    responses: { ...successResponses(success), ...errorResponses(codes, route.errorStyle) },
   };
 }
 
@@ -109,7 +110,14 @@ function successResponses(responses: Record<number, ResponseDoc>): Record<string
     out[status] = {
       description: r.description,
       ...(r.headers ? { headers: mapValues(r.headers, (d) => ({ description: d, schema: { type: 'string' } })) } : {}),
-      ...(hasContent ? { content: { [r.contentType ?? 'application/json']: withExample(media, r.example) } } : {}),
+      ...(hasContent
+        ? {
+            content: {
+              [r.contentType ?? 'application/json']: withExample(media, r.example),
+              ...mapValues(r.alternatives ?? {}, (alt) => withExample({}, alt.example)),
+            },
+          }
+        : {}),
     };
   }
   return out;

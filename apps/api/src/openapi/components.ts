@@ -3,12 +3,16 @@ import {
   ApiErrorBody,
   ApiErrorCode,
   BackendKind,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
   FailureCode,
   JobAccepted,
   JobList,
   JobRecord,
   JobRequest,
   JobStatus,
+  OpenAIErrorBodySchema,
 } from '@inferq/core';
 
 /**
@@ -16,8 +20,19 @@ import {
  * server builds them inline. They describe the SPEC's shapes for the document
  * only; the tests parse real answers with them so they cannot go stale.
  */
+/** GET /v1/models, in OpenAI's list shape (SPEC section 10) with inferq's backend and pool. */
 export const ModelList = z.object({
-  data: z.array(z.object({ id: z.string(), backend: BackendKind, pool: z.string() })),
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      id: z.string(),
+      object: z.literal('model'),
+      created: z.number().int(),
+      owned_by: z.string(),
+      backend: BackendKind,
+      pool: z.string(),
+    }),
+  ),
 });
 export const HealthStatus = z.object({ status: z.literal('ok') });
 export const ReadyStatus = z.object({ status: z.literal('ready') });
@@ -63,6 +78,10 @@ export const COMPONENTS: ReadonlyArray<{ name: string; schema: z.ZodType; io: 'i
   { name: 'StatusEventData', schema: StatusEventData, io: 'output' },
   { name: 'TokenEventData', schema: TokenEventData, io: 'output' },
   { name: 'WebhookPayload', schema: WebhookPayload, io: 'output' },
+  { name: 'ChatCompletionRequest', schema: ChatCompletionRequest, io: 'input' },
+  { name: 'ChatCompletion', schema: ChatCompletion, io: 'output' },
+  { name: 'ChatCompletionChunk', schema: ChatCompletionChunk, io: 'output' },
+  { name: 'OpenAIErrorBody', schema: OpenAIErrorBodySchema, io: 'output' },
 ];
 
 export type JsonSchema = Record<string, unknown>;

@@ -3,17 +3,20 @@ import {
   ConflictError,
   ForbiddenError,
   IdempotencyMismatchError,
+  JobFailedError,
+  ModelNotFoundError,
   NotFoundError,
   PayloadTooLargeError,
   QueueFullError,
   RateLimitedError,
-  toErrorResponse,
+  renderError,
   UnauthorizedError,
   UnavailableError,
   UnsupportedMediaTypeError,
   ValidationError,
+  WaitTimeoutError,
 } from '@inferq/core';
-import type { ErrorCode, ErrorResponse } from '@inferq/core';
+import type { ErrorCode, ErrorResponse, ErrorStyle } from '@inferq/core';
 import type { AuthMode } from '../auth';
 import { JOB_ID } from './examples';
 
@@ -40,10 +43,14 @@ const SAMPLES: Record<ErrorCode, () => unknown> = {
   budget_exceeded: () => new BudgetExceededError('daily token budget used up', 3600),
   unavailable: () => new UnavailableError('Redis is unavailable, retry shortly'),
   internal_error: () => new Error('an unexpected bug'),
+  model_not_found: () => new ModelNotFoundError('openai/gpt-9'),
+  timeout: () => new WaitTimeoutError(JOB_ID, 300),
+  job_failed: () =>
+    new JobFailedError(JOB_ID, { code: 'provider_unavailable', message: 'upstream answered 503', retryable: true }),
 };
 
-export function errorSample(code: ErrorCode): ErrorResponse {
-  return toErrorResponse(SAMPLES[code](), '7f1c0c1e-0d7a-4d0f-9a53-7d1f0c2b9e11');
+export function errorSample(code: ErrorCode, style: ErrorStyle = 'inferq'): ErrorResponse<unknown> {
+  return renderError(style, SAMPLES[code](), '7f1c0c1e-0d7a-4d0f-9a53-7d1f0c2b9e11');
 }
 
 export interface ErrorSources {
@@ -68,8 +75,9 @@ export function errorCodesOf(s: ErrorSources): ErrorCode[] {
   return [...codes];
 }
 
-/** OpenAPI responses for the codes, one per status, each code an example. */
-export function errorResponses(codes: readonly ErrorCode[]): Record<string, unknown> {
+/** OpenAPI responses for the codes, one per status, each code an example, in the route's error style. */
+export function errorResponses(codes: readonly ErrorCode[], style: ErrorStyle = 'inferq'): Record<string, unknown> {
+  const schema = style === 'openai' ? 'OpenAIErrorBody' : 'ErrorBody';
   const byStatus = new Map<number, ErrorCode[]>();
   for (const c of codes) {
     const status = errorSample(c).status;
@@ -77,14 +85,14 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<string, unkn
   }
   const out: Record<string, unknown> = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const samples = list.map((c) => [c, errorSample(c)] as const);
+    const samples = list.map((c) => [c, errorSample(c, style)] as const);
     const headers = new Set(samples.flatMap(([, s]) => Object.keys(s.headers)));
     out[String(status)] = {
       description: `Error ${list.map((c) => `\`${c}\``).join(', ')}`,
       ...(headers.size ? { headers: Object.fromEntries([...headers].map((h) => [h, headerDoc(h)])) } : {}),
       content: {
         'application/json': {
-          schema: { $ref: '#/components/schemas/ErrorBody' },
+          schema: { $ref: `#/components/schemas/${schema}` },
           examples: Object.fromEntries(samples.map(([c, s]) => [c, { value: s.body }])),
         },
       },
@@ -94,6 +102,11 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<string, unkn
 }
 
 function headerDoc(name: string): unknown {
-  const description = name === 'Retry-After' ? 'Seconds to wait before retrying.' : name;
+  const description = HEADER_DOCS[name] ?? name;
   return { description, schema: { type: 'string' } };
 }
+
+const HEADER_DOCS: Record<string, string> = {
+  'Retry-After': 'Seconds to wait before retrying.',
+  'x-should-retry': '`false`: the OpenAI SDKs do not send the request again.',
+};

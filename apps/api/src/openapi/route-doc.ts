@@ -16,6 +16,8 @@ export interface ResponseDoc {
   example?: unknown;
   /** Response headers: name -> description. */
   headers?: Record<string, string>;
+  /** The same answer in other media types (a streamed form): content type -> example. */
+  alternatives?: Record<string, { example?: unknown }>;
 }
 
 export interface RouteDoc {

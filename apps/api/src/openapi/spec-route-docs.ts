@@ -89,9 +89,14 @@ export const SPEC_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     summary: 'Models this deployment serves',
     responses: {
       200: {
-        description: 'Models with their pool and backend.',
+        description: "Models with their pool and backend, in OpenAI's list shape.",
         schema: ModelList,
-        example: { data: [{ id: 'sim/echo', backend: 'sim', pool: 'default' }] },
+        example: {
+          object: 'list',
+          data: [
+            { id: 'sim/echo', object: 'model', created: 1735732800, owned_by: 'sim', backend: 'sim', pool: 'default' },
+          ],
+        },
       },
     },
   },
