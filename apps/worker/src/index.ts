@@ -13,7 +13,7 @@ import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
 import { startWorkerTelemetry } from './worker-telemetry';
 
-export { loadWorkerConfig } from './env';
+export { loadWorkerConfig, WorkerEnv } from './env';
 export type { WorkerConfig } from './env';
 export { backoffDelayMs } from './retry-policy';
 
