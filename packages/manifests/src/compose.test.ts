@@ -28,6 +28,21 @@ it('docker-compose.yml uses only known fields, and each app accepts its environm
   }
 });
 
+it('the cluster profile starts three cluster-enabled nodes and joins them before the apps start', () => {
+  const { compose } = checkCompose(COMPOSE);
+  const services = compose?.services ?? {};
+  const nodes = Object.entries(services).filter(([, s]) => s.command?.join(' ').includes('--cluster-enabled yes'));
+  expect(nodes.map(([name]) => name)).toEqual(['redis-node-1', 'redis-node-2', 'redis-node-3']);
+  for (const [, s] of nodes) expect(s.profiles).toEqual(['cluster']);
+  const init = services['redis-cluster-init'];
+  expect(init?.command?.join(' ')).toMatch(/redis-cli --cluster create .* --cluster-replicas 0 --cluster-yes/);
+  expect(Object.keys(init?.depends_on ?? {})).toEqual(['redis-node-1', 'redis-node-2', 'redis-node-3']);
+  for (const app of ['api', 'worker', 'dispatcher', 'dashboard']) {
+    expect(services[app]?.depends_on).toMatchObject({ 'redis-cluster-init': { required: false } });
+    expect(Object.keys(services[app]?.environment ?? {})).toContain('REDIS_CLUSTER_NODES');
+  }
+});
+
 it('catches a misspelled field and a dependency on a missing service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'inferq-compose-'));
   try {

@@ -20,7 +20,11 @@ const ComposeService = z.strictObject({
       z.array(z.string()),
       z.record(
         z.string(),
-        z.strictObject({ condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']) }),
+        z.strictObject({
+          condition: z.enum(['service_started', 'service_healthy', 'service_completed_successfully']),
+          /** false: ignored when the service is not started (its profile is off); Compose 2.20+. */
+          required: z.boolean().optional(),
+        }),
       ),
     ])
     .optional(),
