@@ -4,14 +4,16 @@ import { createBackendFactory } from '@inferq/backends';
 import { createLogger, poolQueueName, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { createRedis, durabilityWarnings, JobEventLog, JobStore, redisAnswers, ResponseCache } from '@inferq/store';
+import type { RedisClient } from '@inferq/store';
 import type { WorkerConfig } from './env';
 import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
-import { startHealthServer } from '@inferq/telemetry';
+import { startHealthServer, unavailableAnswer } from '@inferq/telemetry';
 import { createInferenceProcessor } from './inference.processor';
 import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
 import { startWorkerTelemetry } from './worker-telemetry';
+import type { WorkerTelemetry } from './worker-telemetry';
 
 export { loadWorkerConfig, WorkerEnv } from './env';
 export type { WorkerConfig } from './env';
@@ -41,8 +43,39 @@ export interface RunningWorker {
 
 export async function startWorker(config: WorkerConfig, opts: { logger?: Logger } = {}): Promise<RunningWorker> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'worker');
-  const redis = createRedis(config.REDIS_URL, 'blocking');
-  const subscriber = createRedis(config.REDIS_URL, 'blocking');
+  const redis = createRedis(config, 'blocking');
+  let telemetry: WorkerTelemetry | undefined;
+  // Serves /healthz before anything waits on Redis (SPEC section 12): a worker started during a
+  // Redis outage stays alive for its liveness probe, and says 503 on /readyz until it is running.
+  const health = await startHealthServer({
+    host: config.HOST,
+    port: config.METRICS_PORT,
+    ready: async () => telemetry !== undefined && (await redisAnswers(redis)),
+    metrics: (auth) => telemetry?.endpoint(auth) ?? Promise.resolve(unavailableAnswer('waiting for Redis')),
+  });
+  try {
+    const started = await startPools(config, logger, redis, (t) => (telemetry = t));
+    const { concurrency } = started;
+    logger.info(
+      { pools: config.WORKER_POOLS, concurrency, metricsPort: health.port, host: hostname() },
+      'worker started',
+    );
+    return { metricsPort: health.port, close: () => started.close().finally(() => health.close()) };
+  } catch (err) {
+    await health.close();
+    redis.disconnect();
+    throw err;
+  }
+}
+
+/** Everything that needs Redis: waits for it (the connections queue commands while it is down). */
+async function startPools(
+  config: WorkerConfig,
+  logger: Logger,
+  redis: RedisClient,
+  onTelemetry: (t: WorkerTelemetry) => void,
+): Promise<{ concurrency: number; close(): Promise<void> }> {
+  const subscriber = createRedis(config, 'blocking');
   const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
   const inflight = new InflightJobs();
   const backendFor = createBackendFactory({
@@ -51,7 +84,8 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     sim: { ttftMs: config.SIM_TTFT_MS, tokenMs: config.SIM_TOKEN_MS },
     secrets: config.secrets,
   });
-  for (const w of await durabilityWarnings(redis)) logger.warn(w);
+  // Checked once connected; awaiting it here would hold the start during an outage for nothing.
+  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
 
   // The cancel transition publishes the id of every job canceled while it may be running.
   const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
@@ -64,6 +98,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));
   const concurrency = perPool * config.WORKER_POOLS.length;
   const telemetry = await startWorkerTelemetry({ config, redis, concurrency, inFlight: () => inflight.size, logger });
+  onTelemetry(telemetry);
   const events = new JobEventLog(redis, { prefix: config.QUEUE_PREFIX });
   const responseCache = new ResponseCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL);
   const processor = createInferenceProcessor({
@@ -79,7 +114,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const lanes = config.WORKER_POOLS.flatMap((pool) =>
     fetchLanes(perPool).map((slots, lane) => ({ pool, slots, lane })),
   );
-  const connections = lanes.map(() => createRedis(config.REDIS_URL, 'blocking'));
+  const connections = lanes.map(() => createRedis(config, 'blocking'));
   const workers = lanes.map(({ pool, slots, lane }, i) => {
     const w = new Worker(poolQueueName(pool), processor, {
       connection: connections[i],
@@ -107,16 +142,8 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     return w;
   });
 
-  const health = await startHealthServer({
-    host: config.HOST,
-    port: config.METRICS_PORT,
-    ready: () => redisAnswers(redis),
-    metrics: telemetry.endpoint,
-  });
-  logger.info({ pools: config.WORKER_POOLS, concurrency: perPool, host: hostname() }, 'worker started');
-
   return {
-    metricsPort: health.port,
+    concurrency: perPool,
     close: async () => {
       // A worker closed before its connections are ready leaves a check running that fails later with
       // nobody listening (see closeQueue): let them settle first.
@@ -135,7 +162,6 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       await graceful;
       clearTimeout(timer);
       await telemetry.stop();
-      await health.close();
       await subscriber.quit().catch(() => undefined);
       await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));
       logger.info('worker stopped');

@@ -1,6 +1,7 @@
 import { Job, Queue } from 'bullmq';
 import type { JobsOptions, RedisClient } from 'bullmq';
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient as Connection } from './redis';
 import type { Priority, QueueJobData } from '@inferq/core';
 import { BULL_PRIORITY, poolQueueName } from '@inferq/core';
 
@@ -42,7 +43,7 @@ export class PoolQueues {
   private readonly queues = new Map<string, Queue<QueueJobData>>();
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: Connection,
     private readonly prefix: string,
   ) {}
 
