@@ -40,8 +40,8 @@ const DRAIN_TIMEOUT_MS = 10_000;
 export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): Promise<StartedApi> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'api');
   const catalog = opts.catalog ?? loadCatalog(config.MODELS_FILE);
-  const redis = createRedis(config.REDIS_URL, 'request');
-  const subscriber = createRedis(config.REDIS_URL, 'blocking');
+  const redis = createRedis(config, 'request');
+  const subscriber = createRedis(config, 'blocking');
   const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);

@@ -28,7 +28,7 @@ export async function startDashboard(
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'dashboard');
   const catalog = opts.catalog ?? ModelCatalog.fromFile(config.MODELS_FILE);
   // Fail fast: a page load while Redis is down answers 503 instead of hanging.
-  const redis = createRedis(config.REDIS_URL, 'request');
+  const redis = createRedis(config, 'request');
   const fleet = new WorkerRegistry(redis, config.QUEUE_PREFIX);
   const configured = [...catalog.list().map((m) => m.pool), ...config.WORKER_POOLS];
   const queueNames = (pools: string[]) => [...pools.map(poolQueueName), WEBHOOK_QUEUE];

@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { iso } from '@inferq/core';
 import type { Delivery, Logger } from '@inferq/core';
 import type { DispatcherMetrics } from '@inferq/telemetry';
@@ -10,7 +10,7 @@ import { DeliveryJobData } from './delivery-job';
 import { DeliveryRetryError } from './retry-schedule';
 
 export interface DeliveryDeps {
-  redis: Redis;
+  redis: Redis | Cluster;
   prefix: string;
   secrets: WebhookSecrets;
   egress: WebhookEgress;

@@ -49,15 +49,24 @@ export async function startDispatcher(
 ): Promise<RunningDispatcher> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'dispatcher');
   const prefix = config.QUEUE_PREFIX;
-  const redis = createRedis(config.REDIS_URL, 'blocking');
-  const outboxConn = createRedis(config.REDIS_URL, 'blocking'); // XREADGROUP BLOCK holds it
-  const workerConn = createRedis(config.REDIS_URL, 'blocking'); // BullMQ's blocking reads hold it
-  for (const w of await durabilityWarnings(redis)) logger.warn(w);
+  const redis = createRedis(config, 'blocking');
+  const outboxConn = createRedis(config, 'blocking'); // XREADGROUP BLOCK holds it
+  const workerConn = createRedis(config, 'blocking'); // BullMQ's blocking reads hold it
   const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, { connection: redis, prefix });
   queue.on('error', () => undefined);
-  const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });
   const registry = createMetricsRegistry();
   registerQueueDepth(registry, () => [queue]);
+  let started = false;
+  // Serves /healthz before anything waits on Redis (SPEC section 12), so a dispatcher started during
+  // a Redis outage stays alive for its liveness probe; /readyz says 503 until it is running.
+  const health = await startHealthServer({
+    host: config.HOST,
+    port: config.METRICS_PORT,
+    ready: async () => started && (await redisAnswers(redis)),
+    metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
+  });
+  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
+  const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });
 
   const processor = createDeliveryProcessor({
     redis,
@@ -88,14 +97,12 @@ export async function startDispatcher(
     jobOptions: deliveryJobOptions(config.WEBHOOK_RETRY_SCHEDULE),
     logger,
   });
-  await outbox.start();
-
-  const health = await startHealthServer({
-    host: config.HOST,
-    port: config.METRICS_PORT,
-    ready: () => redisAnswers(redis),
-    metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
+  await outbox.start().catch(async (err: unknown) => {
+    await Promise.all([worker.close(), queue.close(), health.close()]);
+    [redis, outboxConn, workerConn].forEach((c) => c.disconnect());
+    throw err;
   });
+  started = true;
   logger.info({ metricsPort: health.port, attempts: config.WEBHOOK_RETRY_SCHEDULE.length + 1 }, 'dispatcher started');
 
   return {

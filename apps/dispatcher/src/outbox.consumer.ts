@@ -1,5 +1,5 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { iso, redisKeys, webhookEventType } from '@inferq/core';
 import type { Logger, WebhookPayload } from '@inferq/core';
 import type { JobStore } from '@inferq/store';
@@ -9,7 +9,7 @@ import type { DeliveryJobData } from './delivery-job';
 
 export interface OutboxConsumerOptions {
   /** A connection of its own: XREADGROUP blocks it. */
-  redis: Redis;
+  redis: Redis | Cluster;
   store: JobStore;
   queue: Queue<DeliveryJobData>;
   prefix: string;

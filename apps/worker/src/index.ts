@@ -14,16 +14,18 @@ import {
   ResponseCache,
   SchedulerUpkeep,
 } from '@inferq/store';
+import type { RedisClient } from '@inferq/store';
 import type { WorkerConfig } from './env';
 import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
-import { startHealthServer } from '@inferq/telemetry';
+import { startHealthServer, unavailableAnswer } from '@inferq/telemetry';
 import { createInferenceProcessor } from './inference.processor';
 import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
 import { startWorkerTelemetry } from './worker-telemetry';
+import type { WorkerTelemetry } from './worker-telemetry';
 
-export { loadWorkerConfig } from './env';
+export { loadWorkerConfig, WorkerEnv } from './env';
 export type { WorkerConfig } from './env';
 export { backoffDelayMs } from './retry-policy';
 
@@ -51,8 +53,39 @@ export interface RunningWorker {
 
 export async function startWorker(config: WorkerConfig, opts: { logger?: Logger } = {}): Promise<RunningWorker> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'worker');
-  const redis = createRedis(config.REDIS_URL, 'blocking');
-  const subscriber = createRedis(config.REDIS_URL, 'blocking');
+  const redis = createRedis(config, 'blocking');
+  let telemetry: WorkerTelemetry | undefined;
+  // Serves /healthz before anything waits on Redis (SPEC section 12): a worker started during a
+  // Redis outage stays alive for its liveness probe, and says 503 on /readyz until it is running.
+  const health = await startHealthServer({
+    host: config.HOST,
+    port: config.METRICS_PORT,
+    ready: async () => telemetry !== undefined && (await redisAnswers(redis)),
+    metrics: (auth) => telemetry?.endpoint(auth) ?? Promise.resolve(unavailableAnswer('waiting for Redis')),
+  });
+  try {
+    const started = await startPools(config, logger, redis, (t) => (telemetry = t));
+    const { concurrency } = started;
+    logger.info(
+      { pools: config.WORKER_POOLS, concurrency, metricsPort: health.port, host: hostname() },
+      'worker started',
+    );
+    return { metricsPort: health.port, close: () => started.close().finally(() => health.close()) };
+  } catch (err) {
+    await health.close();
+    redis.disconnect();
+    throw err;
+  }
+}
+
+/** Everything that needs Redis: waits for it (the connections queue commands while it is down). */
+async function startPools(
+  config: WorkerConfig,
+  logger: Logger,
+  redis: RedisClient,
+  onTelemetry: (t: WorkerTelemetry) => void,
+): Promise<{ concurrency: number; close(): Promise<void> }> {
+  const subscriber = createRedis(config, 'blocking');
   const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
   const inflight = new InflightJobs();
   const backendFor = createBackendFactory({
@@ -61,7 +94,8 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     sim: { ttftMs: config.SIM_TTFT_MS, tokenMs: config.SIM_TOKEN_MS },
     secrets: config.secrets,
   });
-  for (const w of await durabilityWarnings(redis)) logger.warn(w);
+  // Checked once connected; awaiting it here would hold the start during an outage for nothing.
+  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
 
   // The cancel transition publishes the id of every job canceled while it may be running.
   const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
@@ -74,6 +108,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));
   const concurrency = perPool * config.WORKER_POOLS.length;
   const telemetry = await startWorkerTelemetry({ config, redis, concurrency, inFlight: () => inflight.size, logger });
+  onTelemetry(telemetry);
   const events = new JobEventLog(redis, { prefix: config.QUEUE_PREFIX });
   const responseCache = new ResponseCache(redis, config.QUEUE_PREFIX, config.CACHE_TTL);
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
@@ -92,7 +127,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const lanes = config.WORKER_POOLS.flatMap((pool) =>
     fetchLanes(perPool).map((slots, lane) => ({ pool, slots, lane })),
   );
-  const connections = lanes.map(() => createRedis(config.REDIS_URL, 'blocking'));
+  const connections = lanes.map(() => createRedis(config, 'blocking'));
   const workers = lanes.map(({ pool, slots, lane }, i) => {
     const w = new Worker(poolQueueName(pool), processor, {
       connection: connections[i],
@@ -127,16 +162,9 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     onError: (err) => logger.warn({ err }, 'scheduler upkeep failed'),
   });
   await upkeep.start();
-  const health = await startHealthServer({
-    host: config.HOST,
-    port: config.METRICS_PORT,
-    ready: () => redisAnswers(redis),
-    metrics: telemetry.endpoint,
-  });
-  logger.info({ pools: config.WORKER_POOLS, concurrency: perPool, host: hostname() }, 'worker started');
 
   return {
-    metricsPort: health.port,
+    concurrency: perPool,
     close: async () => {
       // Withdraw this worker's slots first, so the pool stops handing it jobs while it drains.
       await upkeep.stop();
@@ -158,7 +186,6 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       clearTimeout(timer);
       await telemetry.stop();
       await queues.close();
-      await health.close();
       await subscriber.quit().catch(() => undefined);
       await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));
       logger.info('worker stopped');

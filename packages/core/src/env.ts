@@ -64,16 +64,41 @@ export { optionalSecret as envOptionalSecret };
 
 export const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
+/** `host:port,host:port` (SPEC section 12): Redis Cluster seed nodes. */
+export const envClusterNodes = z.string().transform((s, ctx) => {
+  const nodes = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const m = /^([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:]+\]):(\d{1,5})$/.exec(entry);
+      const port = Number(m?.[2]);
+      if (!m?.[1] || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be host:port,host:port, got "${entry}"` });
+        return undefined;
+      }
+      return { host: m[1].replace(/^\[|\]$/g, ''), port };
+    });
+  if (nodes.length === 0) ctx.addIssue({ code: 'custom', message: 'name at least one host:port' });
+  return nodes.filter((n) => n !== undefined);
+});
+export type RedisClusterNode = { host: string; port: number };
+
 export const SharedEnv = z.object({
-  /** Redis (standalone; Cluster through a `{tag}` QUEUE_PREFIX). */
+  /** Redis, standalone; ignored when REDIS_CLUSTER_NODES is set. */
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
-  /** Prefix of every Redis key inferq writes. */
+  /** Redis Cluster seed nodes; when set, every connection is a cluster client. */
+  REDIS_CLUSTER_NODES: envClusterNodes.optional(),
+  /**
+   * Prefix of every Redis key inferq writes. No `{` or `}`: the store puts its
+   * own hash tags around parts of keys to place them in Cluster slots.
+   */
   QUEUE_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_{}.-]')
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 of [A-Za-z0-9_.-] (no { or }: the store sets the hash tags)')
     .default('inferq'),
   /** Bind address of every listening port. */
   HOST: z.string().min(1).default('0.0.0.0'),

@@ -1,5 +1,5 @@
 export { createRedis, redisAnswers, durabilityWarnings } from './redis';
-export type { RedisRole } from './redis';
+export type { RedisClient, RedisRole, RedisTarget } from './redis';
 export { JobStore, utcDay } from './job-store';
 export type { JobStoreOptions, StartResult, FinishResult } from './job-store';
 export type { StoredJob, StoredRequest, NewJob } from './record-codec';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { redisKeys, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import { TOKENS_LUA } from './lua-scripts';
@@ -23,7 +23,7 @@ export interface JobEventLogOptions {
 /** A stream entry id, as a client may send it back in Last-Event-ID. */
 export const STREAM_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   iqTokens(job: string, events: string, ...argv: string[]): Promise<number>;
 };
 type RawEntry = [id: string, fields: string[]];
@@ -40,7 +40,7 @@ export class JobEventLog {
   /** Identical reads in flight (many clients on one job wake together): one XRANGE serves them all. */
   private readonly reads = new Map<string, Promise<JobEvent[]>>();
 
-  constructor(redis: Redis, opts: JobEventLogOptions) {
+  constructor(redis: RedisClient, opts: JobEventLogOptions) {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
     this.redis = withLuaCommands<Scripted>(redis, { iqTokens: { numberOfKeys: 2, lua: TOKENS_LUA } });

@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { JobError, JobList, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { jobIdLowerBound, NotFoundError, redisKeys, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
@@ -28,7 +29,7 @@ export type FinishResult =
   | { kind: 'terminal'; current: JobStatus }
   | { kind: 'not_allowed'; current: JobStatus };
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   iqStart(job: string, events: string, outbox: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
   iqFinish(
     job: string,
@@ -69,7 +70,7 @@ export class JobStore {
   private readonly streamMaxLen: string;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly opts: JobStoreOptions,
   ) {
     this.keys = redisKeys(opts.prefix);

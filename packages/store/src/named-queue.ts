@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 
 /**
  * A BullMQ queue by name (e.g. WEBHOOK_QUEUE) over a given connection, for
  * processes that only read it (queue depth metrics) and have no BullMQ
  * dependency of their own.
  */
-export function openQueue(name: string, connection: Redis, prefix: string): Queue {
+export function openQueue(name: string, connection: RedisClient, prefix: string): Queue {
   const q = new Queue(name, { connection, prefix });
   q.on('error', () => undefined);
   return q;

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient as Connection } from './redis';
 import type { Priority, QueueJobData } from '@inferq/core';
 import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName } from '@inferq/core';
 import type { PromotedJob } from './scheduler/scheduler-replies';
@@ -26,7 +26,7 @@ export class PoolQueues {
   private readonly queues = new Map<string, Queue<QueueJobData>>();
 
   constructor(
-    readonly connection: Redis,
+    readonly connection: Connection,
     readonly prefix: string,
   ) {}
 

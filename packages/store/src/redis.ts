@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
-import type { RedisOptions } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { ClusterOptions, RedisOptions } from 'ioredis';
+import type { RedisClusterNode } from '@inferq/core';
 
 /**
  * `blocking`: BullMQ workers and subscribers wait forever for Redis to come
@@ -8,27 +9,57 @@ import type { RedisOptions } from 'ioredis';
  */
 export type RedisRole = 'blocking' | 'request';
 
-export function createRedis(url: string, role: RedisRole, extra: RedisOptions = {}): Redis {
-  const base: RedisOptions =
-    role === 'blocking'
-      ? { maxRetriesPerRequest: null, enableReadyCheck: true }
-      : // No auto-pipelining: with the offline queue off, ioredis 5.11's auto-pipeline throws a
-        // TypeError (500) instead of a connection error (503) while the connection is not ready;
-        // and measured, it gained nothing here.
-        { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
-  const redis = new Redis(url, {
-    ...base,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-    ...extra,
-  });
+/** A connection to standalone Redis or a Redis Cluster client: the same command API, and both fit BullMQ. */
+export type RedisClient = Redis | Cluster;
+
+/** Where Redis is, as every app's env says (SPEC section 3): cluster seed nodes win over the URL. */
+export interface RedisTarget {
+  REDIS_URL: string;
+  REDIS_CLUSTER_NODES?: readonly RedisClusterNode[] | undefined;
+}
+
+const roleOptions = (role: RedisRole): RedisOptions =>
+  role === 'blocking'
+    ? { maxRetriesPerRequest: null, enableReadyCheck: true }
+    : // No auto-pipelining: with the offline queue off, ioredis 5.11's auto-pipeline throws a
+      // TypeError (500) instead of a connection error (503) while the connection is not ready;
+      // and measured, it gained nothing here.
+      { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 };
+
+/** Reconnect delay (ms): 200 ms per attempt, at most 2 s. */
+const reconnectDelay = (times: number) => Math.min(times * 200, 2000);
+
+/** The one connection factory: a Cluster client when the target names cluster nodes, else a Redis connection. */
+export function createRedis(target: string, role: RedisRole, extra?: RedisOptions): Redis;
+export function createRedis(target: RedisTarget, role: RedisRole, extra?: RedisOptions): RedisClient;
+export function createRedis(target: string | RedisTarget, role: RedisRole, extra: RedisOptions = {}): RedisClient {
+  const nodes = typeof target === 'string' ? undefined : target.REDIS_CLUSTER_NODES;
+  const options: RedisOptions = { ...roleOptions(role), retryStrategy: reconnectDelay, ...extra };
+  const client =
+    nodes && nodes.length > 0
+      ? new Cluster([...nodes], clusterOptions(role, options))
+      : new Redis(typeof target === 'string' ? target : target.REDIS_URL, options);
   // Errors are reported through readiness and request failures; an unhandled
   // 'error' event would crash the process on every reconnect attempt.
-  redis.on('error', () => undefined);
-  return redis;
+  client.on('error', () => undefined);
+  return client;
+}
+
+function clusterOptions(role: RedisRole, redisOptions: RedisOptions): ClusterOptions {
+  return {
+    redisOptions,
+    // The cluster-level queue holds commands while slots are being (re)discovered.
+    enableOfflineQueue: role === 'blocking',
+    enableReadyCheck: true,
+    clusterRetryStrategy: reconnectDelay,
+    lazyConnect: redisOptions.lazyConnect,
+  };
 }
 
 /** True when Redis answers PING within `timeoutMs`. */
-export async function redisAnswers(redis: Redis, timeoutMs = 1000): Promise<boolean> {
+export async function redisAnswers(redis: RedisClient, timeoutMs = 1000): Promise<boolean> {
+  // A connection still (re)connecting is not ready; a PING would only wait in its offline queue.
+  if (redis.status !== 'ready') return false;
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((r) => {
     timer = setTimeout(() => r(false), timeoutMs);
@@ -43,7 +74,7 @@ export async function redisAnswers(redis: Redis, timeoutMs = 1000): Promise<bool
 }
 
 /** Warnings when Redis is configured in a way that can lose jobs (SPEC section 7). */
-export async function durabilityWarnings(redis: Redis): Promise<string[]> {
+export async function durabilityWarnings(redis: RedisClient): Promise<string[]> {
   const warnings: string[] = [];
   try {
     const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];

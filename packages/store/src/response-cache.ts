@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { canonicalJson, JobOutput, redisKeys, sha256Hex } from '@inferq/core';
 import type { JobInput, JobParams, RedisKeys } from '@inferq/core';
 
@@ -27,7 +27,7 @@ export class ResponseCache {
   private readonly keys: RedisKeys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     /** How long an entry answers (ms). */
     private readonly ttlMs: number,

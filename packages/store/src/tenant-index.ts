@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { JobList, JobRecord, JobStatus } from '@inferq/core';
 
 const PAGE = 100;
@@ -11,7 +11,7 @@ const MAX_PAGES = 10;
  * returned. Ids whose record expired are skipped and dropped from the index.
  */
 export async function listIds(
-  redis: Redis,
+  redis: RedisClient,
   indexKey: string,
   q: { status?: JobStatus; limit: number; cursor?: string },
   load: (ids: string[]) => Promise<Array<JobRecord | undefined>>,

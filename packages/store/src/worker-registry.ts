@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import { redisKeys, WorkerHeartbeat } from '@inferq/core';
 
 /**
@@ -11,7 +11,7 @@ export class WorkerRegistry {
   private readonly keys;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keys = redisKeys(prefix);

@@ -1,7 +1,7 @@
 export { startHealthServer } from './health-server';
 export type { HealthServer } from './health-server';
 export { createMetricsRegistry, BoundedLabel, METRIC_PREFIX } from './registry';
-export { metricsEndpoint } from './metrics-endpoint';
+export { metricsEndpoint, unavailableAnswer } from './metrics-endpoint';
 export type { MetricsEndpoint, MetricsAnswer } from './metrics-endpoint';
 export { registerQueueDepth, QUEUE_STATES } from './queue-depth';
 export type { DepthSource } from './queue-depth';

@@ -35,3 +35,8 @@ export function metricsEndpoint(registry: Registry, token: string | undefined): 
     return { status: 200, type: registry.contentType, body: await registry.metrics() };
   };
 }
+
+/** What /metrics answers before the process can collect (e.g. still waiting for Redis at start). */
+export function unavailableAnswer(reason: string): MetricsAnswer {
+  return { status: 503, type: 'application/json', body: JSON.stringify(errorBody('unavailable', reason)) };
+}

@@ -4,6 +4,8 @@ export type { Behaviour, FakeProvider, FakeProviderOptions, RecordedRequest } fr
 export { freePort } from './free-port';
 export { splitTokens, countWords } from './reply-plan';
 export { testRedisUrl, testPrefix, dropPrefix, waitFor } from './test-redis';
+export { startRedisCluster, stopRedisClusterAt } from './redis-cluster';
+export type { ClusterNode, ClusterOptions, LocalRedisCluster } from './redis-cluster';
 export { parseSse } from './parse-sse';
 export type { SseMessage } from './parse-sse';
 export { spawnApp } from './spawn-app';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Delivery } from '@inferq/core';
 import { redisKeys, withLuaCommands } from '@inferq/core';
 
@@ -25,11 +25,11 @@ redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
 return #list
 `;
 
-type Scripted = Redis & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
+type Scripted = (Redis | Cluster) & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
 
 /** Appends one delivery attempt to a job's record; false when the record is gone. */
 export async function appendDelivery(
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   jobId: string,
   delivery: Delivery,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { redisKeys, WebhookEventName } from '@inferq/core';
 
 /**
@@ -56,7 +56,7 @@ export function deliveryJobId(entry: OutboxEntry): string {
  * /v1/jobs/{id}/webhook/redeliver); `at` is when the event happened.
  */
 export async function requestRedelivery(
-  redis: Redis,
+  redis: Redis | Cluster,
   prefix: string,
   e: { job: string; event: WebhookEventName; at: number },
 ): Promise<string> {

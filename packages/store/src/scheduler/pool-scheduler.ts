@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { schedulerKeys, withLuaCommands } from '@inferq/core';
 import { SCHED_POSITION_LUA, SCHED_STATS_LUA } from './scheduler-read-scripts';
 import {
@@ -33,7 +34,7 @@ export interface SchedFinish {
 }
 
 type Cmd<A extends unknown[]> = (key: string, ...args: A) => Promise<unknown>;
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   iqSchedSubmit: Cmd<string[]>;
   iqSchedFinish: Cmd<string[]>;
   iqSchedCancel: Cmd<string[]>;
@@ -57,7 +58,7 @@ export class PoolScheduler {
   private readonly redis: Scripted;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly prefix: string,
   ) {
     this.redis = withLuaCommands<Scripted>(redis, {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { JobStore } from '../job-store';
 import type { PoolQueues } from '../pool-queues';
 import { Enqueuer } from '../enqueue';
@@ -13,7 +13,7 @@ export interface Scheduling {
 
 /** The scheduler, what carries out its picks, and the enqueuer in front of it, over one connection. */
 export function createScheduling(
-  redis: Redis,
+  redis: RedisClient,
   prefix: string,
   store: JobStore,
   queues: PoolQueues,

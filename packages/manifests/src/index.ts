@@ -1,0 +1,10 @@
+export { loadDeployDir, parseYamlFile, Kustomization } from './load';
+export type { DeployDir, Manifest } from './load';
+export { schemaProblems } from './schema-check';
+export { podProblems } from './pod-checks';
+export { serviceProblems } from './service-checks';
+export { scalingProblems, poolQueuedQuery, POOL_LABEL } from './scaling-checks';
+export { containerEnv, component, deployments, nameOf } from './workloads';
+export { checkCompose } from './compose';
+export type { ComposeCheck, ComposeFile } from './compose';
+export { checkDeployDir, manifestProblems } from './check';
