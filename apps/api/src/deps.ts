@@ -1,4 +1,4 @@
-import type { Logger, ModelCatalog } from '@inferq/core';
+import type { Logger, ModelCatalog, PayloadLimits } from '@inferq/core';
 import type { createRedis, Enqueuer, JobStore, PoolQueues } from '@inferq/store';
 import type { Authenticator } from './auth';
 import type { ApiConfig } from './env';
@@ -10,6 +10,8 @@ export type RedisClient = ReturnType<typeof createRedis>;
 /** Everything the handlers and the adapter use, wired once by startApi (or a test). */
 export interface ApiDeps {
   config: ApiConfig;
+  /** Size caps from MAX_BODY_BYTES; every route that takes prompts applies them (jobs, chat, batch lines). */
+  limits: PayloadLimits;
   /** Fail-fast connection for the request path (`request` role). */
   redis: RedisClient;
   store: JobStore;

@@ -1,5 +1,8 @@
+import { isTerminal } from '@inferq/core';
 import type { JobEvent, JobEventLog, JobStore } from '@inferq/store';
 import type { JobWatcher } from './job-watcher';
+import { replayFrames } from './record-replay';
+import type { ReplayFrame } from './record-replay';
 import type { StreamWriter } from './stream-result';
 
 export interface RelayDeps {
@@ -62,10 +65,31 @@ export async function relayJobEvents(
       if (Date.now() - lastWrite >= heartbeatMs) {
         out.write(': keep-alive\n\n');
         lastWrite = Date.now();
+        // A whole heartbeat without news: a reader slower than EVENTS_RETENTION may have lost the stream.
+        if (await finishedFromRecord(deps, id, after, out)) return;
       }
     }
   } finally {
     sub.stop();
+  }
+}
+
+/** Ends the relay from the record when the job is finished and its stream gone; false otherwise. */
+async function finishedFromRecord(deps: RelayDeps, id: string, after: string | undefined, out: StreamWriter) {
+  const job = await deps.store.get(id);
+  if (!job || !isTerminal(job.record.status) || (await deps.events.exists(id))) return false;
+  await writeFrames(out, replayFrames(job, after));
+  return true;
+}
+
+/** Writes replay frames, waiting for a full socket to drain (the one `token` frame may be megabytes). */
+export async function writeFrames(out: StreamWriter, frames: ReplayFrame[]): Promise<void> {
+  for (const f of frames) {
+    if (out.signal.aborted) return;
+    if (!out.write(sseFrame(f.event, f.id, f.data)) && !(await drainedWithin(out, STALL_MS))) {
+      out.destroy();
+      return;
+    }
   }
 }
 

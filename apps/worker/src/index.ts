@@ -43,7 +43,12 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'worker');
   const redis = createRedis(config.REDIS_URL, 'blocking');
   const subscriber = createRedis(config.REDIS_URL, 'blocking');
-  const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
+  const store = new JobStore(redis, {
+    prefix: config.QUEUE_PREFIX,
+    retentionMs: config.JOB_RETENTION,
+    payloadRetentionMs: config.PAYLOAD_RETENTION,
+    eventsRetentionMs: config.EVENTS_RETENTION,
+  });
   const inflight = new InflightJobs();
   const backendFor = createBackendFactory({
     openai: { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL },

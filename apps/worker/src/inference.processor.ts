@@ -34,7 +34,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
     const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const started = await deps.store.start(id, attempt);
     // Canceled, expired or already finished by another attempt: nothing to run.
-    if (started.kind !== 'started') return;
+    if (started.kind === 'missing' || started.kind === 'terminal') return;
 
     // A child logger costs ~4 us to make and most jobs never log: made on first use.
     let child: Logger | undefined;
@@ -44,6 +44,9 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
         deps.metrics?.jobFinished(started.model, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
     };
+    if (started.kind === 'no_input') {
+      return failNow({ code: 'invalid_payload', message: "the job's input is missing", retryable: false });
+    }
     const maxAttempts = started.request.max_attempts ?? 1;
     if (attempt > maxAttempts) {
       return failNow({ code: 'stalled', message: `the job's worker stopped ${attempt - 1} times`, retryable: false });
