@@ -1,4 +1,4 @@
-import type { Logger, ModelCatalog } from '@inferq/core';
+import type { Logger, ModelCatalog, PayloadLimits } from '@inferq/core';
 import type { createRedis, Enqueuer, JobStore, PoolQueues, PoolScheduler, Promotion } from '@inferq/store';
 import type { PoolThroughput } from './pool-throughput';
 import type { Authenticator } from './auth';
@@ -11,6 +11,8 @@ export type RedisClient = ReturnType<typeof createRedis>;
 /** Everything the handlers and the adapter use, wired once by startApi (or a test). */
 export interface ApiDeps {
   config: ApiConfig;
+  /** Size caps from MAX_BODY_BYTES; every route that takes prompts applies them (jobs, chat, batch lines). */
+  limits: PayloadLimits;
   /** Fail-fast connection for the request path (`request` role). */
   redis: RedisClient;
   store: JobStore;

@@ -20,8 +20,8 @@ export const ApiEnv = SharedEnv.extend({
   API_KEYS: ApiKeysEnv,
   /** Operator bearer token; unset means every admin route refuses. */
   ADMIN_TOKEN: envOptionalSecret,
-  /** Request bodies larger than this (bytes, from e.g. `1mb`) get 413. */
-  MAX_BODY_BYTES: envBytes('1mb'),
+  /** Request bodies larger than this (bytes, from e.g. `8mb`) get 413; a prompt or message may fill it (payloadLimits). */
+  MAX_BODY_BYTES: envBytes('8mb'),
   /** Authenticated /v1 requests per minute per tenant, shared by every api process. */
   RATE_LIMIT_RPM: envInt(6000),
   /** Queued jobs a tenant may have before submissions get 429 queue_full. */

@@ -108,4 +108,24 @@ describe('relayJobEvents', () => {
     w.leave();
     await relay;
   });
+
+  it('finishes from the record when a slow reader outlives the stream (EVENTS_RETENTION)', async () => {
+    const id = await runningJob();
+    await events.appendTokens(id, 1, 'partial ', null);
+    const seen = (await events.read(id, undefined, 100))[2]!.id; // the reader got as far as the first token
+    await store.succeed(id, 't1', {
+      output: { text: 'partial answer', finish_reason: 'stop' },
+      usage: { input_tokens: 1, output_tokens: 2 },
+      ttftMs: 1,
+    });
+    const doneId = (await store.get(id))!.doneId!;
+    await redis.unlink(store.keys.jobEvents(id)); // as EVENTS_RETENTION does
+    const w = writer();
+    await relayJobEvents({ ...deps, heartbeatMs: 100 }, id, seen, w.out);
+    const msgs = parseSse(w.text());
+    // No token again (the reader saw part of the text): the final status, then `done` with the whole record.
+    expect(msgs.map((m) => m.event)).toEqual(['status', 'done']);
+    expect(msgs[1]!.id).toBe(doneId);
+    expect(JSON.parse(msgs[1]!.data)).toMatchObject({ id, output: { text: 'partial answer' } });
+  });
 });

@@ -1,6 +1,9 @@
 import type { JobRecord } from '@inferq/core';
+import { isTerminal } from '@inferq/core';
 import type { JobEvent, JobEventLog, JobStore } from '@inferq/store';
 import type { JobWatcher } from './job-watcher';
+import { replayFrames } from './record-replay';
+import type { ReplayFrame } from './record-replay';
 import type { StreamWriter } from './stream-result';
 
 export interface RelayDeps {
@@ -17,6 +20,8 @@ export const HEARTBEAT_MS = 15_000;
 const READ_BATCH = 64;
 /** A client that takes nothing for this long while its buffer is full is dropped (ms). */
 const STALL_MS = 60_000;
+/** Id of the stand-in `queued` event: below any real entry id, so a client resuming after it misses none. */
+const QUEUED_ID = '0-1';
 
 /** One SSE message; `data` is JSON, but any newline still gets its own `data:` line. */
 export function sseFrame(event: string, id: string, data: string): string {
@@ -58,7 +63,11 @@ export async function relayJobEvents(
   let after = from;
   let lastWrite = Date.now();
   const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
+  // Every job starts queued, but its stream opens with its first transition (a stream costs ~4.7 KB
+  // in Redis, more than the rest of a queued job): a replay from the start opens with a stand-in.
+  const opening = from === undefined ? framer.event({ id: QUEUED_ID, type: 'status', data: '{"status":"queued"}' }) : '';
   try {
+    if (opening !== '' && !out.write(opening) && !(await drainedWithin(out, STALL_MS))) return out.destroy();
     for (;;) {
       if (out.signal.aborted) return;
       const events = await deps.events.read(id, after, READ_BATCH);
@@ -82,10 +91,31 @@ export async function relayJobEvents(
       if (Date.now() - lastWrite >= heartbeatMs) {
         out.write(': keep-alive\n\n');
         lastWrite = Date.now();
+        // A whole heartbeat without news: a reader slower than EVENTS_RETENTION may have lost the stream.
+        if (await finishedFromRecord(deps, id, after, out)) return;
       }
     }
   } finally {
     sub.stop();
+  }
+}
+
+/** Ends the relay from the record when the job is finished and its stream gone; false otherwise. */
+async function finishedFromRecord(deps: RelayDeps, id: string, after: string | undefined, out: StreamWriter) {
+  const job = await deps.store.get(id);
+  if (!job || !isTerminal(job.record.status) || (await deps.events.exists(id))) return false;
+  await writeFrames(out, replayFrames(job, after));
+  return true;
+}
+
+/** Writes replay frames, waiting for a full socket to drain (the one `token` frame may be megabytes). */
+export async function writeFrames(out: StreamWriter, frames: ReplayFrame[]): Promise<void> {
+  for (const f of frames) {
+    if (out.signal.aborted) return;
+    if (!out.write(sseFrame(f.event, f.id, f.data)) && !(await drainedWithin(out, STALL_MS))) {
+      out.destroy();
+      return;
+    }
   }
 }
 

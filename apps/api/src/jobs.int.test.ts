@@ -37,7 +37,8 @@ describe('POST /v1/jobs', () => {
     // No worker serves the pool here: the job waits in its tenant's backlog.
     expect(await t.scheduler.position('default', body.id, 0, 'acme')).toBe(0);
     const stored = await t.store.get(body.id);
-    expect(stored).toMatchObject({ tenant: 'acme', pool: 'default', request: { max_attempts: 2 } });
+    expect(stored).toMatchObject({ tenant: 'acme', pool: 'default', priority: 'high' });
+    expect(await t.store.input(body.id)).toMatchObject({ max_attempts: 2 });
   });
 
   it('routes a MODELS_FILE model to its pool', async () => {

@@ -1,4 +1,4 @@
-import { JobRequest } from '@inferq/core';
+import { jobRequestSchema } from '@inferq/core';
 import type { ApiDeps } from './deps';
 import { cancelJobHandler } from './handlers/cancel-job.handler';
 import { createJobHandler } from './handlers/create-job.handler';
@@ -23,7 +23,7 @@ export function createRoutes(deps: ApiDeps): Route[] {
       method: 'POST',
       path: '/v1/jobs',
       auth: 'tenant',
-      body: JobRequest,
+      body: jobRequestSchema(deps.limits),
       precheck: (tenant) => deps.tenancy.admission.admit(tenant),
       handler: createJobHandler(deps),
     }),

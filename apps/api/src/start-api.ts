@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createLogger, ModelCatalog, redisKeys } from '@inferq/core';
+import { ConfigError, createLogger, ModelCatalog, payloadLimits, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import {
   JobStore,
@@ -42,7 +42,12 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const catalog = opts.catalog ?? loadCatalog(config.MODELS_FILE);
   const redis = createRedis(config, 'request');
   const subscriber = createRedis(config, 'blocking');
-  const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
+  const store = new JobStore(redis, {
+    prefix: config.QUEUE_PREFIX,
+    retentionMs: config.JOB_RETENTION,
+    payloadRetentionMs: config.PAYLOAD_RETENTION,
+    eventsRetentionMs: config.EVENTS_RETENTION,
+  });
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
   const watcher = new JobWatcher(subscriber, store.eventsChannel, redisKeys(config.QUEUE_PREFIX).tokensChannel());
@@ -71,6 +76,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   await upkeep.start();
   const deps: ApiDeps = {
     config,
+    limits: payloadLimits(config.MAX_BODY_BYTES),
     redis,
     store,
     queues,

@@ -10,8 +10,10 @@ export const DeliveryJobData = z.object({
   /** The `webhook-id` header: the same on every attempt and redelivery of the event. */
   webhookId: z.string(),
   url: z.string(),
-  /** The exact JSON body every attempt sends. */
+  /** The exact JSON body every attempt sends ('' when it is kept compressed in `bodyZ`). */
   body: z.string(),
+  /** A large body, compressed and base64-encoded (delivery-body.ts). */
+  bodyZ: z.string().optional(),
 });
 export type DeliveryJobData = z.infer<typeof DeliveryJobData>;
 

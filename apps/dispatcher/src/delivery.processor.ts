@@ -6,6 +6,7 @@ import type { Delivery, Logger } from '@inferq/core';
 import type { DispatcherMetrics } from '@inferq/telemetry';
 import { appendDelivery, signWebhook } from '@inferq/webhooks';
 import type { EgressResult, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
+import { unpackBody } from './delivery-body';
 import { DeliveryJobData } from './delivery-job';
 import { DeliveryRetryError } from './retry-schedule';
 
@@ -32,8 +33,9 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
     const attempt = job.attemptsMade + 1;
     const secrets = await deps.secrets.signingSecrets(d.tenant);
     const at = new Date();
-    const headers = signWebhook({ id: d.webhookId, body: d.body, secrets, at });
-    const res = await deps.egress.post(d.url, d.body, { ...headers });
+    const body = await unpackBody(d);
+    const headers = signWebhook({ id: d.webhookId, body, secrets, at });
+    const res = await deps.egress.post(d.url, body, { ...headers });
     deps.metrics.delivery({ ok: res.ok, statusCode: res.status ?? undefined, ms: res.durationMs });
 
     const stop = res.status === 410 || res.blocked === true;

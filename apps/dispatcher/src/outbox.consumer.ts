@@ -5,6 +5,7 @@ import type { Logger, WebhookPayload } from '@inferq/core';
 import type { JobStore } from '@inferq/store';
 import { deliveryJobId, OUTBOX_GROUP, parseOutboxEntry, webhookMessageId } from '@inferq/webhooks';
 import type { OutboxEntry } from '@inferq/webhooks';
+import { packBody } from './delivery-body';
 import type { DeliveryJobData } from './delivery-job';
 
 export interface OutboxConsumerOptions {
@@ -131,7 +132,7 @@ export class OutboxConsumer {
       event: entry.event,
       webhookId: webhookMessageId(entry.job, entry.event),
       url: webhook.url,
-      body: JSON.stringify(payload),
+      ...(await packBody(JSON.stringify(payload))),
     };
     await this.o.queue.add('deliver', data, { ...this.o.jobOptions, jobId: deliveryJobId(entry) });
   }

@@ -86,7 +86,12 @@ async function startPools(
   onTelemetry: (t: WorkerTelemetry) => void,
 ): Promise<{ concurrency: number; close(): Promise<void> }> {
   const subscriber = createRedis(config, 'blocking');
-  const store = new JobStore(redis, { prefix: config.QUEUE_PREFIX, retentionMs: config.JOB_RETENTION });
+  const store = new JobStore(redis, {
+    prefix: config.QUEUE_PREFIX,
+    retentionMs: config.JOB_RETENTION,
+    payloadRetentionMs: config.PAYLOAD_RETENTION,
+    eventsRetentionMs: config.EVENTS_RETENTION,
+  });
   const inflight = new InflightJobs();
   const backendFor = createBackendFactory({
     openai: { apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL },

@@ -63,7 +63,7 @@ function createAttemptRunner(deps: ProcessorDeps) {
     const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const started = await deps.store.start(id, attempt);
     // Canceled, expired or already finished by another attempt: nothing to run.
-    if (started.kind !== 'started') return settle(null);
+    if (started.kind === 'missing' || started.kind === 'terminal') return settle(null);
 
     // A child logger costs ~4 us to make and most jobs never log: made on first use.
     let child: Logger | undefined;
@@ -74,6 +74,9 @@ function createAttemptRunner(deps: ProcessorDeps) {
         deps.metrics?.jobFinished(started.model, 'failed');
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
     };
+    if (started.kind === 'no_input') {
+      return failNow({ code: 'invalid_payload', message: "the job's input is missing", retryable: false });
+    }
     const maxAttempts = started.request.max_attempts ?? 1;
     if (attempt > maxAttempts) {
       return failNow({ code: 'stalled', message: `the job's worker stopped ${attempt - 1} times`, retryable: false });

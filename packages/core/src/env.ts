@@ -107,6 +107,10 @@ export const SharedEnv = z.object({
   MODELS_FILE: z.string().min(1).optional(),
   /** How long finished job records are kept. */
   JOB_RETENTION: envDurationMs('7d'),
+  /** How long a finished job keeps its input and output text; the record stays (until JOB_RETENTION), `expired`. */
+  PAYLOAD_RETENTION: envDurationMs('24h'),
+  /** How long a finished job's event stream stays for late SSE readers; replays after it come from the record. */
+  EVENTS_RETENTION: envDurationMs('60s'),
   /** When set, /metrics needs this bearer token. */
   METRICS_TOKEN: optionalSecret,
 });

@@ -10,6 +10,7 @@ export * from './keys';
 export * from './ids';
 export * from './units';
 export * from './limits';
+export * from './payload-limits';
 export * from './text';
 export { createLogger, REDACT_PATHS } from './logger';
 export type { Logger } from './logger';

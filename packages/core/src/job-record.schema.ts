@@ -71,6 +71,8 @@ export const JobRecord = z.object({
   metadata: Metadata.nullable(),
   webhook: z.object({ url: z.string(), events: z.array(WebhookEventName), deliveries: z.array(Delivery) }).nullable(),
   cached: z.boolean().optional(),
+  /** Present (true) once PAYLOAD_RETENTION has dropped the job's input and output text; `output` is then null. */
+  expired: z.boolean().optional(),
   queue: QueuePosition.optional(),
 });
 export type JobRecord = z.infer<typeof JobRecord>;

@@ -61,6 +61,8 @@ export function redisKeys(prefix: string) {
   return {
     job: (id: string) => `${prefix}:job:${id}`,
     jobEvents: (id: string) => `${prefix}:job:${id}:events`,
+    /** Hash of the job's input (`in`) and, once finished, output (`out`); expires PAYLOAD_RETENTION after the end. */
+    jobPayload: (id: string) => `${prefix}:job:${id}:payload`,
     tenantJobs: (tenant: string) => `${prefix}:tenant:${tenant}:jobs`,
     /** Count of the tenant's jobs not yet terminal (queued or running). */
     tenantActive: (tenant: string) => `${prefix}:tenant:${tenant}:active`,

@@ -3,6 +3,7 @@ export type { RedisClient, RedisRole, RedisTarget } from './redis';
 export { JobStore, utcDay } from './job-store';
 export type { JobStoreOptions, StartResult, FinishResult } from './job-store';
 export type { StoredJob, StoredRequest, NewJob } from './record-codec';
+export { COMPRESS_ABOVE_BYTES, BROTLI_QUALITY, encodePayload, decodePayload } from './payload-codec';
 export { PoolQueues, poolJobOptions } from './pool-queues';
 export { Enqueuer, enqueueNewJob } from './enqueue';
 export { JobEventLog, STREAM_ID_PATTERN } from './job-events';

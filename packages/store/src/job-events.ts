@@ -69,6 +69,11 @@ export class JobEventLog {
     return code === 1;
   }
 
+  /** Whether the job's stream is still there (a finished job's goes EVENTS_RETENTION after `done`). */
+  async exists(id: string): Promise<boolean> {
+    return (await this.redis.exists(this.keys.jobEvents(id))) === 1;
+  }
+
   /** Up to `count` events after the entry `after` (from the start when undefined), oldest first. */
   read(id: string, after: string | undefined, count: number): Promise<JobEvent[]> {
     const key = `${id}|${after ?? ''}|${count}`;

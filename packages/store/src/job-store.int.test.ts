@@ -33,7 +33,7 @@ describe('JobStore', () => {
       output: null,
       metadata: { order: 'A-17' },
     });
-    expect(job?.request).toMatchObject({ timeout_s: 600, max_attempts: 3, input: { prompt: 'hi there' } });
+    expect(await store.input(id)).toMatchObject({ timeout_s: 600, max_attempts: 3, input: { prompt: 'hi there' } });
   });
 
   it('runs a job to success once and refuses every later transition', async () => {

@@ -3,8 +3,10 @@ import type { RedisClient } from './redis';
 import type { JobError, JobList, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { jobIdLowerBound, NotFoundError, redisKeys, withLuaCommands } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
+import { readJobs } from './job-reads';
 import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
-import { decodeJob, encodeNewJob } from './record-codec';
+import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec';
+import { encodeNewJob, requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { listIds } from './tenant-index';
 
@@ -16,10 +18,16 @@ export interface JobStoreOptions {
   usageRetentionMs?: number;
   /** Cap of each job's event stream (entries, approximate). */
   streamMaxLen?: number;
+  /** How long a finished job keeps its input and output (ms, PAYLOAD_RETENTION); default 24 h, at most retentionMs. */
+  payloadRetentionMs?: number;
+  /** How long a finished job's event stream stays for late SSE readers (ms, EVENTS_RETENTION); default 60 s. */
+  eventsRetentionMs?: number;
 }
 
 export type StartResult =
   | { kind: 'started'; request: StoredRequest; createdAt: number; model: string }
+  /** Started, but its input is gone (a payload deleted by hand): the job cannot run. */
+  | { kind: 'no_input'; model: string }
   | { kind: 'missing' }
   | { kind: 'terminal' };
 
@@ -38,12 +46,15 @@ type Scripted = RedisClient & {
     active: string,
     usage: string,
     outbox: string,
-    ...argv: string[]
+    payload: string,
+    ...argv: Array<string | Buffer>
   ): Promise<[number, string]>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
 };
 
 const USAGE_RETENTION_MS = 400 * 86_400_000;
+const PAYLOAD_RETENTION_MS = 86_400_000;
+const EVENTS_RETENTION_MS = 60_000;
 
 /**
  * The tenant index sheds ids of expired records on one finish in TRIM_EVERY
@@ -77,7 +88,7 @@ export class JobStore {
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
     this.redis = withLuaCommands<Scripted>(redis, {
       iqStart: { numberOfKeys: 3, lua: START_LUA },
-      iqFinish: { numberOfKeys: 6, lua: FINISH_LUA },
+      iqFinish: { numberOfKeys: 7, lua: FINISH_LUA },
       iqRequeue: { numberOfKeys: 2, lua: REQUEUE_LUA },
     });
   }
@@ -91,11 +102,18 @@ export class JobStore {
     return this.redis.multi();
   }
 
+  /** The job with its input encoded for storage (compressed off the event loop when large): pass it to enqueue. */
+  async prepare(job: NewJob): Promise<NewJob> {
+    return job.payload === undefined ? { ...job, payload: await encodePayload(requestJson(job.request)) } : job;
+  }
+
   /** Appends the writes of a new queued record to a transaction (see enqueueNewJob). */
   appendCreate(tx: ChainableCommander, job: NewJob): ChainableCommander {
+    const payload = job.payload ?? encodePayloadSync(requestJson(job.request));
     return (
       tx
         .hset(this.keys.job(job.id), ...encodeNewJob(job))
+        .hset(this.keys.jobPayload(job.id), 'in', payload)
         .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
         .incr(this.keys.tenantActive(job.tenant))
         // The stream opens with the first status, so a client following a queued job sees it at once.
@@ -115,7 +133,7 @@ export class JobStore {
 
   /** A record alone, queued in no pool (a cache hit completes it at once). */
   async create(job: NewJob): Promise<void> {
-    await this.appendCreate(this.transaction(), job).exec();
+    await this.appendCreate(this.transaction(), await this.prepare(job)).exec();
   }
 
   /** Jobs of the tenant not yet terminal (queued or running). */
@@ -127,15 +145,21 @@ export class JobStore {
   async discard(id: string, tenant: string): Promise<void> {
     await this.redis
       .multi()
-      .unlink(this.keys.job(id), this.keys.jobEvents(id))
+      .unlink(this.keys.job(id), this.keys.jobEvents(id), this.keys.jobPayload(id))
       .zrem(this.keys.tenantJobs(tenant), id)
       .decr(this.keys.tenantActive(tenant))
       .exec();
   }
 
+  /** The record and its output (one round trip); the input stays where it is. */
   async get(id: string): Promise<StoredJob | undefined> {
-    const h = await this.redis.hgetall(this.keys.job(id));
-    return h.status ? decodeJob(id, h) : undefined;
+    return (await readJobs(this.redis, this.keys, [id]))[0];
+  }
+
+  /** What the worker runs: the request's input and options, until the payload expires. */
+  async input(id: string): Promise<StoredRequest | undefined> {
+    const stored = await this.redis.hgetBuffer(this.keys.jobPayload(id), 'in');
+    return stored ? (JSON.parse(await decodePayload(stored)) as StoredRequest) : undefined;
   }
 
   /** The job if it belongs to the tenant; otherwise not_found, exactly as a missing job. */
@@ -146,50 +170,53 @@ export class JobStore {
   }
 
   async list(tenant: string, q: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobList> {
-    return listIds(this.redis, this.keys.tenantJobs(tenant), q, async (ids) => {
-      const pipe = this.redis.pipeline();
-      for (const id of ids) pipe.hgetall(this.keys.job(id));
-      const rows = (await pipe.exec()) ?? [];
-      return ids.map((id, i) => {
-        const h = rows[i]?.[1] as Record<string, string> | undefined;
-        return h?.status ? decodeJob(id, h).record : undefined;
-      });
-    });
+    return listIds(this.redis, this.keys.tenantJobs(tenant), q, async (ids) =>
+      (await readJobs(this.redis, this.keys, ids)).map((job) => job?.record),
+    );
   }
 
+  /** Marks the attempt running and reads the input beside it (the payload never changes before the end). */
   async start(id: string, attempt: number, now = Date.now()): Promise<StartResult> {
-    const [code, req, created, model] = await this.redis.iqStart(
-      this.keys.job(id),
-      this.keys.jobEvents(id),
-      this.keys.webhookOutbox(),
-      String(now),
-      String(attempt),
-      this.eventsChannel,
-      id,
-      this.streamMaxLen,
-    );
+    const [[code, req, created, model], stored] = await Promise.all([
+      this.redis.iqStart(
+        this.keys.job(id),
+        this.keys.jobEvents(id),
+        this.keys.webhookOutbox(),
+        String(now),
+        String(attempt),
+        this.eventsChannel,
+        id,
+        this.streamMaxLen,
+      ),
+      this.redis.hgetBuffer(this.keys.jobPayload(id), 'in'),
+    ]);
     if (code === 0) return { kind: 'missing' };
     if (code === -1) return { kind: 'terminal' };
+    // Records written before the payload hash existed carry the request as `req`.
+    const text = req ?? (stored ? await decodePayload(stored) : undefined);
+    if (text === undefined) return { kind: 'no_input', model: model ?? '' };
     return {
       kind: 'started',
-      request: JSON.parse(req ?? '{}') as StoredRequest,
+      request: JSON.parse(text) as StoredRequest,
       createdAt: Number(created),
       model: model ?? '',
     };
   }
 
   /** `tailTokens`: text streamed but not yet in the event stream, appended as a last token event. */
-  succeed(
+  async succeed(
     id: string,
     tenant: string,
     r: { output: JobOutput; usage: Usage; ttftMs: number | null; cached?: boolean; tailTokens?: string },
-  ) {
-    const fields = ['output', JSON.stringify(r.output), 'usage', JSON.stringify(r.usage)];
+  ): Promise<FinishResult> {
+    const output = await encodePayload(JSON.stringify(r.output));
+    const fields = ['usage', JSON.stringify(r.usage)];
     if (r.ttftMs !== null) fields.push('ttft_ms', String(r.ttftMs));
     if (r.cached) fields.push('cached', '1');
     const usage = r.cached ? { input_tokens: 0, output_tokens: 0 } : r.usage;
     const tail = r.tailTokens ? JSON.stringify({ text: r.tailTokens }) : '';
-    return this.finish(id, tenant, 'succeeded', r.cached ? ['queued', 'running'] : ['running'], fields, usage, tail);
+    const from: JobStatus[] = r.cached ? ['queued', 'running'] : ['running'];
+    return this.finish(id, tenant, 'succeeded', from, fields, usage, tail, output);
   }
 
   fail(id: string, tenant: string, error: JobError, ttftMs: number | null = null, usage?: Usage) {
@@ -222,9 +249,11 @@ export class JobStore {
     fields: string[],
     usage: Usage = { input_tokens: 0, output_tokens: 0 },
     tailTokenData = '',
+    output: string | Buffer = '',
   ): Promise<FinishResult> {
     const now = Date.now();
     const k = this.keys;
+    const retention = this.opts.retentionMs;
     const [code, st] = await this.redis.iqFinish(
       k.job(id),
       k.jobEvents(id),
@@ -232,6 +261,7 @@ export class JobStore {
       k.tenantActive(tenant),
       k.usage(tenant, utcDay(now)),
       k.webhookOutbox(),
+      k.jobPayload(id),
       String(now),
       status,
       String(this.opts.retentionMs),
@@ -245,6 +275,9 @@ export class JobStore {
       String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
       tailTokenData,
       k.cancelChannel(),
+      String(Math.min(this.opts.payloadRetentionMs ?? PAYLOAD_RETENTION_MS, retention)),
+      String(Math.min(this.opts.eventsRetentionMs ?? EVENTS_RETENTION_MS, retention)),
+      output,
       ...fields,
     );
     if (code === 1) return { kind: 'written', previous: st as JobStatus };

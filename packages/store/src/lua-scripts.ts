@@ -42,7 +42,7 @@ return {1, f[2], f[3], f[4]}
  * KEYS[1] job hash, KEYS[2] job event stream, KEYS[3] tenant index (zset, all
  * scores 0, ordered by job id, which sorts by creation time), KEYS[4] tenant
  * active-job counter, KEYS[5] tenant usage hash of the day, KEYS[6] webhook
- * outbox stream
+ * outbox stream, KEYS[7] job payload hash (`in`, `out`)
  * ARGV[1] now (ms), ARGV[2] new status, ARGV[3] retention (ms), ARGV[4] events channel,
  * ARGV[5] job id, ARGV[6] event stream max length, ARGV[7] statuses allowed before
  * (comma list), ARGV[8] smallest job id still within retention (index entries
@@ -51,7 +51,13 @@ return {1, f[2], f[3], f[4]}
  * before the status ('' for none: the attempt's final tokens ride along instead
  * of costing a round trip of their own), ARGV[13] cancel channel (a canceled
  * job's id is published there, so the worker running it aborts the backend
- * call), ARGV[14..] extra field/value pairs for the hash
+ * call), ARGV[14] payload retention (ms, at most the retention), ARGV[15]
+ * event stream retention (ms: how long late SSE readers replay from the
+ * stream, after which they replay from the record), ARGV[16] the output as
+ * stored ('' for none), ARGV[17..] extra field/value pairs for the hash.
+ * The payload gets `out` (always, '' for none: a finished job's payload
+ * without `out` has expired) and its own expiry; the record keeps the id of
+ * the `done` event as `done_id`.
  * Returns {code, previous status}: 1 written, 0 no such record, -1 already
  * terminal, -2 previous status not allowed.
  */
@@ -61,14 +67,17 @@ local st = f[1]
 if not st then return {0, ''} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
 if not string.find(',' .. ARGV[7] .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 14))
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 17))
 if ARGV[12] ~= '' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'token', 'data', ARGV[12])
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'status', 'data', '{"status":"' .. ARGV[2] .. '"}')
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'done', 'data', '')
+local done_id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'done', 'data', '')
+redis.call('HSET', KEYS[1], 'done_id', done_id)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[15])
+redis.call('HSET', KEYS[7], 'out', ARGV[16])
+redis.call('PEXPIRE', KEYS[7], ARGV[14])
 if ARGV[8] ~= '' then redis.call('ZREMRANGEBYLEX', KEYS[3], '-', '(' .. ARGV[8]) end
 if redis.call('DECR', KEYS[4]) < 0 then redis.call('SET', KEYS[4], 0) end
 -- The day's hash gets its expiry with its model's first job; later jobs leave it be.

@@ -5,9 +5,15 @@ import type { Priority, QueueJobData } from '@inferq/core';
 import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName } from '@inferq/core';
 import type { PromotedJob } from './scheduler/scheduler-replies';
 
+/** How long BullMQ keeps a finished job's hash for Bull Board (s): the job record is the source of truth. */
+export const KEEP_COMPLETED_S = 60;
+export const KEEP_FAILED_S = 3600;
+
 /**
  * BullMQ job options every pool job gets. The job record (not BullMQ) is the
- * source of truth, so finished BullMQ jobs are kept only briefly for Bull Board.
+ * source of truth, so finished BullMQ jobs are kept only briefly for Bull
+ * Board: by age (each completion removes the hashes past it, a bounded
+ * ZREVRANGEBYSCORE) and by count, whichever comes first.
  */
 export function poolJobOptions(id: string, priority: Priority, maxAttempts: number): JobsOptions {
   return {
@@ -15,9 +21,8 @@ export function poolJobOptions(id: string, priority: Priority, maxAttempts: numb
     priority: BULL_PRIORITY[priority],
     attempts: maxAttempts,
     backoff: { type: 'inferq' },
-    // By count only: BullMQ's age rule costs a range scan on every completion.
-    removeOnComplete: { count: 1000 },
-    removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+    removeOnComplete: { age: KEEP_COMPLETED_S, count: 1000 },
+    removeOnFail: { age: KEEP_FAILED_S, count: 10_000 },
   };
 }
 

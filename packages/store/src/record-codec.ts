@@ -1,5 +1,5 @@
 import type { JobError, JobRecord, JobRequest, JobStatus, Metadata, Priority, WebhookEventName } from '@inferq/core';
-import { iso } from '@inferq/core';
+import { isTerminal, iso } from '@inferq/core';
 
 /** What a job hash holds beyond the public record. */
 export interface StoredJob {
@@ -7,7 +7,8 @@ export interface StoredJob {
   tenant: string;
   pool: string;
   priority: Priority;
-  request: StoredRequest;
+  /** Stream id of the job's `done` event, once finished (SSE replays after the stream is gone use it). */
+  doneId?: string;
 }
 
 /** The parts of the request the worker needs, as stored in the `req` field. */
@@ -28,13 +29,14 @@ export interface NewJob {
    */
   estimate?: number;
   weight?: number;
+  /** The stored form of requestJson(request) (JobStore.prepare compresses it off the event loop); made at write time when absent. */
+  payload?: string | Buffer;
 }
 
 const DEFAULT_WEBHOOK_EVENTS: WebhookEventName[] = ['succeeded', 'failed', 'canceled'];
 
-/** Field/value pairs of a new job's hash. */
-export function encodeNewJob(job: NewJob): string[] {
-  const r = job.request;
+/** The JSON text of what the worker needs of a request: the payload's `in`. */
+export function requestJson(r: JobRequest): string {
   const req: StoredRequest = {
     input: r.input,
     params: r.params,
@@ -43,6 +45,16 @@ export function encodeNewJob(job: NewJob): string[] {
     cache: r.cache,
     deadline_s: r.deadline_s,
   };
+  return JSON.stringify(req);
+}
+
+/**
+ * Field/value pairs of a new job's hash. The input is not among them: it lives
+ * in the job's payload hash, so the record stays small (Redis keeps a hash of
+ * short values as a compact listpack) and outlives the payload.
+ */
+export function encodeNewJob(job: NewJob): string[] {
+  const r = job.request;
   const fields = [
     'tenant',
     job.tenant,
@@ -58,8 +70,6 @@ export function encodeNewJob(job: NewJob): string[] {
     String(job.createdAt),
     'attempts',
     '0',
-    'req',
-    JSON.stringify(req),
   ];
   if (r.metadata) fields.push('metadata', JSON.stringify(r.metadata));
   if (r.webhook) {
@@ -73,8 +83,13 @@ const json = <T>(s: string | undefined): T | null => (s ? (JSON.parse(s) as T) :
 const num = (s: string | undefined): number | null => (s ? Number(s) : null);
 const time = (s: string | undefined): string | null => (s ? iso(Number(s)) : null);
 
-/** The public record from a job hash (HGETALL). */
-export function decodeJob(id: string, h: Record<string, string>): StoredJob {
+/**
+ * The public record from a job hash (HGETALL) and the payload's `out`: the
+ * output's JSON text ('' when the job ended without one), or null when the
+ * payload has none (not finished, or expired). Records written before the
+ * payload hash existed carry `req` and `output` themselves.
+ */
+export function decodeJob(id: string, h: Record<string, string>, out: string | null): StoredJob {
   const created = Number(h.created_at);
   const firstStart = num(h.first_started_at);
   const start = num(h.started_at);
@@ -88,7 +103,7 @@ export function decodeJob(id: string, h: Record<string, string>): StoredJob {
     started_at: time(h.started_at),
     completed_at: time(h.completed_at),
     attempts: Number(h.attempts ?? 0),
-    output: json(h.output),
+    output: out !== null ? json(out) : json(h.output),
     usage: json(h.usage),
     error: json<JobError>(h.error),
     timings: {
@@ -101,11 +116,9 @@ export function decodeJob(id: string, h: Record<string, string>): StoredJob {
     webhook: webhook ? { ...webhook, deliveries: json(h.deliveries) ?? [] } : null,
   };
   if (h.cached === '1') record.cached = true;
-  return {
-    record,
-    tenant: h.tenant ?? '',
-    pool: h.pool ?? '',
-    priority: (h.priority as Priority | undefined) ?? 'normal',
-    request: JSON.parse(h.req ?? '{}') as StoredRequest,
-  };
+  if (out === null && h.req === undefined && isTerminal(record.status)) record.expired = true;
+  const priority = (h.priority as Priority | undefined) ?? 'normal';
+  const job: StoredJob = { record, tenant: h.tenant ?? '', pool: h.pool ?? '', priority };
+  if (h.done_id) job.doneId = h.done_id;
+  return job;
 }

@@ -1,6 +1,7 @@
 import type { RedisClient } from './redis';
 import { canonicalJson, JobOutput, redisKeys, sha256Hex } from '@inferq/core';
 import type { JobInput, JobParams, RedisKeys } from '@inferq/core';
+import { decodePayload, encodePayload } from './payload-codec';
 
 /** What decides a cached answer: equal tenant, model, input and params give equal keys. */
 export interface CacheableRequest {
@@ -21,7 +22,8 @@ export function isCacheable(req: CacheableRequest): boolean {
 /**
  * The response cache: the worker stores a cache-eligible job's output after
  * it succeeds, the api reads it at submit. Entries expire after CACHE_TTL;
- * keys are SHA-256 digests, so no prompt text appears in a key name.
+ * keys are SHA-256 digests, so no prompt text appears in a key name. Large
+ * outputs are stored compressed, as in job payloads (payload-codec.ts).
  */
 export class ResponseCache {
   private readonly keys: RedisKeys;
@@ -42,15 +44,15 @@ export class ResponseCache {
   }
 
   async get(tenant: string, model: string, req: CacheableRequest): Promise<JobOutput | undefined> {
-    const raw = await this.redis.get(this.keyOf(tenant, model, req));
-    if (!raw) return undefined;
+    const stored = await this.redis.getBuffer(this.keyOf(tenant, model, req));
+    if (!stored) return undefined;
     // An entry that no longer parses (older format) is a miss, never an error.
-    const parsed = JobOutput.safeParse(safeJson(raw));
+    const parsed = JobOutput.safeParse(safeJson(await decodePayload(stored).catch(() => '')));
     return parsed.success ? parsed.data : undefined;
   }
 
   async put(tenant: string, model: string, req: CacheableRequest, output: JobOutput): Promise<void> {
-    await this.redis.set(this.keyOf(tenant, model, req), JSON.stringify(output), 'PX', this.ttlMs);
+    await this.redis.set(this.keyOf(tenant, model, req), await encodePayload(JSON.stringify(output)), 'PX', this.ttlMs);
   }
 }
 

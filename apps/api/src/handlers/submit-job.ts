@@ -22,7 +22,8 @@ export async function submitJob(
 ): Promise<JobAccepted> {
   const id = newJobId();
   const createdAt = Date.now();
-  const job = { id, tenant, pool: model.pool, createdAt, request };
+  // The input is encoded (compressed when large) here, off the enqueue's shared transaction.
+  const job = await deps.store.prepare({ id, tenant, pool: model.pool, createdAt, request });
   const accepted = (status: JobAccepted['status']): JobAccepted =>
     acceptedBody({ id, status, model: request.model, created_at: iso(createdAt) });
 

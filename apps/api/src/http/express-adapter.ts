@@ -11,6 +11,7 @@ import { isStreamResult } from '../stream-result';
 import { toAppError } from './error-mapping';
 import { jobIdOf, noteRequest, requestContext } from './request-context';
 import { RouteMatcher } from './route-matcher';
+import { readBodyWithin } from './body-limit';
 import { securityHeaders } from './security-headers';
 import { sendStream } from './stream-response';
 
@@ -100,7 +101,7 @@ async function run(
   // request still gets its 429 first, a bad body its 4xx before the precheck's answer.
   const limited = route.auth === 'tenant' && opts.limitRequest ? opts.limitRequest(tenant) : undefined;
   const precheck = route.precheck?.(tenant);
-  const body = route.acceptsBody ? readJsonBody(req, res, json) : undefined;
+  const body = route.acceptsBody ? readJsonBody(req, res, json, opts.maxBodyBytes) : undefined;
   for (const p of [precheck, body]) p?.catch(() => undefined);
   if (limited) res.set(await limited);
   await body;
@@ -141,14 +142,12 @@ function sendJson(res: Response, status: number, body: unknown, headers?: Record
   res.end(text);
 }
 
-async function readJsonBody(req: Request, res: Response, json: RequestHandler): Promise<void> {
+async function readJsonBody(req: Request, res: Response, json: RequestHandler, limit: number): Promise<void> {
   // req.is: null without a body, false for a body of another type.
   if (req.is(JSON_TYPES) === false) {
     throw new UnsupportedMediaTypeError('request bodies must be application/json');
   }
-  return new Promise((resolve, reject) => {
-    json(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
-  });
+  return readBodyWithin(req, limit, (done) => json(req, res, (err?: unknown) => done(err ?? undefined)));
 }
 
 /** The one error middleware: AppErrors answer their code; anything else is a 500 with a logged id. */

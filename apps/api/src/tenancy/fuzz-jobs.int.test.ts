@@ -10,7 +10,12 @@ import type { TestApi } from '../test/harness';
  */
 let t: TestApi;
 beforeAll(async () => {
-  t = await startTestApi('api-fuzz', { RATE_LIMIT_RPM: '1000000', MAX_QUEUED_PER_TENANT: '1000000' });
+  // A 1 MB body limit keeps the oversized bodies the generators make small enough to send a thousand times.
+  t = await startTestApi('api-fuzz', {
+    RATE_LIMIT_RPM: '1000000',
+    MAX_QUEUED_PER_TENANT: '1000000',
+    MAX_BODY_BYTES: '1mb',
+  });
 });
 afterAll(() => t.close());
 

@@ -47,7 +47,12 @@ export async function startTestApi(name: string, env: Record<string, string> = {
   const prefix = testPrefix(name);
   const { api, http, config } = await startApiOver(prefix, env);
   const redis = createRedis(testRedisUrl(), 'blocking');
-  const store = new JobStore(redis, { prefix, retentionMs: config.JOB_RETENTION });
+  const store = new JobStore(redis, {
+    prefix,
+    retentionMs: config.JOB_RETENTION,
+    payloadRetentionMs: config.PAYLOAD_RETENTION,
+    eventsRetentionMs: config.EVENTS_RETENTION,
+  });
   const queues = new PoolQueues(redis, prefix);
   return {
     api,
