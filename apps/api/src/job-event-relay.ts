@@ -19,6 +19,8 @@ export const HEARTBEAT_MS = 15_000;
 const READ_BATCH = 64;
 /** A client that takes nothing for this long while its buffer is full is dropped (ms). */
 const STALL_MS = 60_000;
+/** Id of the stand-in `queued` event: below any real entry id, so a client resuming after it misses none. */
+const QUEUED_ID = '0-1';
 
 /** One SSE message; `data` is JSON, but any newline still gets its own `data:` line. */
 export function sseFrame(event: string, id: string, data: string): string {
@@ -43,7 +45,11 @@ export async function relayJobEvents(
   let after = from;
   let lastWrite = Date.now();
   const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
+  // Every job starts queued, but its stream opens with its first transition (a stream costs ~4.7 KB
+  // in Redis, more than the rest of a queued job): a replay from the start opens with a stand-in.
+  const opening = from === undefined ? out.write(sseFrame('status', QUEUED_ID, '{"status":"queued"}')) : true;
   try {
+    if (!opening && !(await drainedWithin(out, STALL_MS))) return out.destroy();
     for (;;) {
       if (out.signal.aborted) return;
       const events = await deps.events.read(id, after, READ_BATCH);
