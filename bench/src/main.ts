@@ -3,12 +3,16 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { dropPrefix, startFakeOpenAI } from '@inferq/testkit';
+import { compressionBench } from './compression.bench';
 import { concurrencyBench } from './concurrency.bench';
 import { e2eBench } from './e2e.bench';
 import { curveBench, enqueueBench } from './enqueue.bench';
 import { loadBenchConfig } from './env';
 import { latencyBench } from './latency.bench';
+import { memoryBench } from './memory.bench';
+import type { MemoryRow } from './memory.bench';
 import { ROOT } from './proc';
+import { startPrivateRedis } from './redis-memory';
 import { curveSvg, markdown } from './report';
 import type { BenchResults } from './results';
 import { streamingBench } from './streaming.bench';
@@ -98,6 +102,11 @@ async function main(): Promise<void> {
     log('4. concurrency: inferq worker, then raw BullMQ on the same jobs');
     prefixes.push(`bench-conc-${runId}`, `bench-conc-bullmq-${runId}`);
     const concurrency = await concurrencyBench(redis, config.REDIS_URL, runId, plan.concJobs, 1000);
+    log('6. Redis memory per job (2 KB, 100 KB, 1 MB prompts), inferq and raw BullMQ');
+    prefixes.push(`bench-mem-${runId}`, `bench-mem-bull-${runId}`);
+    const memory = await memoryPhase(config.REDIS_URL, runId, config.quick);
+    log('7. payload compression: gzip and brotli at low levels');
+    const compression = compressionBench(config.quick ? 15 : 60);
 
     const results: BenchResults = {
       mode: config.quick ? 'quick' : 'full',
@@ -110,6 +119,8 @@ async function main(): Promise<void> {
       concurrency,
       streaming,
       streamingError,
+      ...memory,
+      compression,
     };
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
@@ -121,6 +132,23 @@ async function main(): Promise<void> {
     await fake.close();
     for (const p of prefixes) await dropPrefix(p, config.REDIS_URL);
     redis.disconnect();
+  }
+}
+
+/** Memory figures on a redis-server of their own when one can be started (no other keys to count), else the shared one. */
+async function memoryPhase(
+  sharedUrl: string,
+  runId: string,
+  quick: boolean,
+): Promise<{ memory?: MemoryRow[]; memoryError?: string; memoryRedis: string }> {
+  const own = await startPrivateRedis();
+  const memoryRedis = own ? 'a private redis-server' : 'the shared Redis';
+  try {
+    return { memory: await memoryBench(own?.url ?? sharedUrl, runId, quick), memoryRedis };
+  } catch (err) {
+    return { memoryError: err instanceof Error ? err.message : String(err), memoryRedis };
+  } finally {
+    await own?.stop();
   }
 }
 

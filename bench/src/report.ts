@@ -1,3 +1,5 @@
+import { compressionTable } from './compression.bench';
+import { memoryTable } from './memory.bench';
 import type { BenchResults } from './results';
 
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -45,6 +47,7 @@ export function markdown(r: BenchResults): string {
     lines.push(`streaming: not measured (${r.streamingError ?? 'unknown reason'})`, '');
   }
   lines.push(...commandTable(r.e2e));
+  lines.push(...memoryLines(r));
   return lines.join('\n');
 }
 
@@ -125,4 +128,28 @@ export function curveSvg(points: BenchResults['curve']): string {
     `<text x="${W / 2}" y="${H - 10}" font-size="11" text-anchor="middle">connections (autocannon)</text>`,
     '</svg>',
   ].join('\n');
+}
+
+/** Redis memory per job and the payload codecs (issue #19). */
+function memoryLines(r: BenchResults): string[] {
+  const lines: string[] = [];
+  if (r.memory) {
+    lines.push(
+      `Redis memory per job (MEMORY USAGE of each job's keys plus its share of the index sets; ${r.memoryRedis ?? 'shared Redis'}):`,
+      '',
+      ...memoryTable(r.memory),
+      '',
+    );
+  } else {
+    lines.push(`memory: not measured (${r.memoryError ?? 'unknown reason'})`, '');
+  }
+  if (r.compression) {
+    lines.push(
+      'Payload compression on prose, code and chat JSON (size after compression / compression and decompression CPU, µs per KB of text):',
+      '',
+      ...compressionTable(r.compression),
+      '',
+    );
+  }
+  return lines;
 }

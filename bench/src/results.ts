@@ -1,7 +1,9 @@
+import type { CodecFigures } from './compression.bench';
 import type { ConcurrencyFigures } from './concurrency.bench';
 import type { E2eFigures } from './e2e.bench';
 import type { EnqueueFigures } from './enqueue.bench';
 import type { LatencyFigures } from './latency.bench';
+import type { MemoryRow } from './memory.bench';
 import type { StreamingFigures } from './streaming.bench';
 import type { SystemName } from './systems';
 
@@ -16,4 +18,11 @@ export interface BenchResults {
   concurrency: ConcurrencyFigures;
   streaming?: StreamingFigures;
   streamingError?: string;
+  /** Redis bytes per job by prompt size (issue #19); absent when the phase failed. */
+  memory?: MemoryRow[];
+  memoryError?: string;
+  /** Which Redis the memory figures come from. */
+  memoryRedis?: string;
+  /** Payload codecs: size and CPU per KB (issue #19). */
+  compression?: CodecFigures[];
 }

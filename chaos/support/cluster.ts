@@ -31,7 +31,14 @@ export class ChaosCluster {
   }
 
   private common(): Record<string, string> {
-    return { REDIS_URL: this.redisUrl, QUEUE_PREFIX: this.prefix, HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+    // The audit reads every job's event stream after the run: keep them past EVENTS_RETENTION's default 60 s.
+    return {
+      REDIS_URL: this.redisUrl,
+      QUEUE_PREFIX: this.prefix,
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      EVENTS_RETENTION: '1h',
+    };
   }
 
   /** `npm run start:api` on a fixed port (a restarted api comes back on the same URL). */

@@ -93,7 +93,8 @@ describe('auth and routing', () => {
   ])('answers 401 to %s', async (_name, headers) => {
     for (const req of [t.http.get('/v1/jobs'), t.http.post('/v1/jobs').send(validJob), t.http.get('/v1/models')]) {
       const res = await req.set(headers).expect(401);
-      expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });
+      // /v1/models answers in OpenAI's error shape (SPEC section 10): the same code and message, plus type and param.
+      expect(res.body).toMatchObject({ error: { code: 'unauthorized', message: expect.any(String) } });
     }
   });
 

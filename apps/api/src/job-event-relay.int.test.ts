@@ -88,11 +88,11 @@ describe('relayJobEvents', () => {
     await events.appendTokens(id, 1, 'a', null);
     await events.appendTokens(id, 1, 'b', null);
     await store.fail(id, 't1', { code: 'provider_rejected', message: 'no', retryable: false });
-    const all = await events.read(id, undefined, 100);
+    const all = await events.read(id, undefined, 100); // running, a, b, failed, done
     const w = writer();
-    await relayJobEvents(deps, id, all[2]!.id, w.out);
+    await relayJobEvents(deps, id, all[1]!.id, w.out);
     const msgs = parseSse(w.text());
-    expect(msgs.map((m) => m.id)).toEqual(all.slice(3).map((e) => e.id));
+    expect(msgs.map((m) => m.id)).toEqual(all.slice(2).map((e) => e.id));
     expect(msgs.map((m) => m.data)).toEqual([
       '{"text":"b"}',
       '{"status":"failed"}',
@@ -112,7 +112,7 @@ describe('relayJobEvents', () => {
   it('finishes from the record when a slow reader outlives the stream (EVENTS_RETENTION)', async () => {
     const id = await runningJob();
     await events.appendTokens(id, 1, 'partial ', null);
-    const seen = (await events.read(id, undefined, 100))[2]!.id; // the reader got as far as the first token
+    const seen = (await events.read(id, undefined, 100))[1]!.id; // the reader got as far as the first token
     await store.succeed(id, 't1', {
       output: { text: 'partial answer', finish_reason: 'stop' },
       usage: { input_tokens: 1, output_tokens: 2 },

@@ -65,7 +65,8 @@ export async function relayJobEvents(
   const heartbeatMs = deps.heartbeatMs ?? HEARTBEAT_MS;
   // Every job starts queued, but its stream opens with its first transition (a stream costs ~4.7 KB
   // in Redis, more than the rest of a queued job): a replay from the start opens with a stand-in.
-  const opening = from === undefined ? framer.event({ id: QUEUED_ID, type: 'status', data: '{"status":"queued"}' }) : '';
+  const opening =
+    from === undefined ? framer.event({ id: QUEUED_ID, type: 'status', data: '{"status":"queued"}' }) : '';
   try {
     if (opening !== '' && !out.write(opening) && !(await drainedWithin(out, STALL_MS))) return out.destroy();
     for (;;) {

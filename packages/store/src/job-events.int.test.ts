@@ -28,8 +28,9 @@ afterAll(async () => {
 });
 
 describe('JobEventLog', () => {
-  it('opens every stream with queued and appends tokens only while this attempt runs', async () => {
+  it('opens a stream with the first transition and appends tokens only while this attempt runs', async () => {
     const id = await newJob();
+    expect(await events.exists(id)).toBe(false); // queued: no stream yet
     expect(await events.appendTokens(id, 1, 'early', null)).toBe(false);
     await store.start(id, 1);
     expect(await events.appendTokens(id, 1, 'Hello ', 42)).toBe(true);
@@ -41,7 +42,6 @@ describe('JobEventLog', () => {
 
     const all = await events.read(id, undefined, 100);
     expect(all.map((e) => `${e.type}:${e.data}`)).toEqual([
-      'status:{"status":"queued"}',
       'status:{"status":"running"}',
       'token:{"text":"Hello "}',
       'token:{"text":"world"}',
@@ -49,9 +49,9 @@ describe('JobEventLog', () => {
       'done:',
     ]);
     // Reads resume strictly after an entry id.
-    const rest = await events.read(id, all[2]!.id, 100);
-    expect(rest.map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
-    expect(await events.read(id, all[5]!.id, 100)).toEqual([]);
+    const rest = await events.read(id, all[1]!.id, 100);
+    expect(rest.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
+    expect(await events.read(id, all[4]!.id, 100)).toEqual([]);
   });
 
   it('publishes the job id on the tokens channel with each batch', async () => {
@@ -69,6 +69,7 @@ describe('JobEventLog', () => {
 
   it('serves identical concurrent reads with one XRANGE', async () => {
     const id = await newJob();
+    await store.start(id, 1);
     const reads = Array.from({ length: 50 }, () => events.read(id, undefined, 10));
     expect(new Set(reads).size).toBe(1);
     expect((await reads[0])!.length).toBe(1);

@@ -4,6 +4,7 @@ import { enqueueNewJob } from './enqueue';
 import { JobStore } from './job-store';
 import { COMPRESS_ABOVE_BYTES } from './payload-codec';
 import { PoolQueues } from './pool-queues';
+import { PoolScheduler } from './scheduler/pool-scheduler';
 import { createRedis } from './redis';
 
 // Where a job's input and output live, in what form, and for how long.
@@ -46,6 +47,11 @@ describe('job payloads', () => {
     const prompt = prose(2000);
     const id = await submit(prompt);
     expect(await redis.hexists(store.keys.job(id), 'req')).toBe(0);
+    // A worker's slot: the scheduler hands the job to BullMQ.
+    await queues.addPromoted(
+      'default',
+      (await new PoolScheduler(redis, prefix).capacity('default', 'w', 1, 60_000)).promoted,
+    );
     const bull = await redis.hgetall(`${prefix}:pool-default:${id}`);
     expect(JSON.parse(bull.data!)).toEqual({ id, tenant: 't1', model: 'sim/echo' });
     expect(JSON.stringify(bull)).not.toContain(prompt.slice(0, 100));
