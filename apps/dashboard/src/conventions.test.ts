@@ -32,6 +32,7 @@ describe('@inferq/dashboard and @inferq/telemetry conventions', () => {
       'registerPoolGauges',
       'registerQueueDepth',
       'startHealthServer',
+      'unavailableAnswer',
     ]);
   });
 
