@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { AuthMode } from './auth';
 import type { RouteDoc } from './openapi/route-doc';
@@ -26,6 +27,8 @@ export interface HandlerContext<P = NoInput, Q = NoInput, B = undefined> {
   signal: AbortSignal;
   /** The route's precheck, started as soon as the tenant was known (resolved when it has none). */
   precheck: Promise<void>;
+  /** The unread request body, for routes that read it themselves (multipart uploads); undefined on JSON routes. */
+  stream: Readable | undefined;
 }
 
 export interface HandlerResult {
@@ -46,6 +49,7 @@ export interface RawRequest {
   headers: HandlerContext['headers'];
   signal: AbortSignal;
   precheck?: Promise<void>;
+  stream?: Readable;
 }
 
 export interface Route {
@@ -117,6 +121,7 @@ export function defineRoute<
         headers: raw.headers,
         signal: raw.signal,
         precheck,
+        stream: spec.body ? undefined : raw.stream,
       });
     },
   };

@@ -1,5 +1,6 @@
 import { JobRequest } from '@inferq/core';
 import type { ApiDeps } from './deps';
+import { batchRoutes } from './batch/batch.routes';
 import { cancelJobHandler } from './handlers/cancel-job.handler';
 import { createJobHandler } from './handlers/create-job.handler';
 import { getJobHandler } from './handlers/get-job.handler';
@@ -58,6 +59,8 @@ export function createRoutes(deps: ApiDeps): Route[] {
     }),
     defineRoute({ method: 'GET', path: '/v1/models', auth: 'tenant', handler: listModelsHandler(deps) }),
     ...tenancyRoutes(deps),
+    // Batch API (SPEC section 11, issue #15).
+    ...batchRoutes(deps),
     defineRoute({ method: 'GET', path: '/v1/admin/workers', auth: 'admin', handler: listWorkersHandler(deps) }),
     defineRoute({ method: 'GET', path: '/healthz', auth: 'none', handler: healthzHandler }),
     defineRoute({ method: 'GET', path: '/readyz', auth: 'none', handler: readyzHandler(deps) }),

@@ -24,3 +24,5 @@ export { TurnBatcher } from './turn-batcher';
 export type { BatchShare } from './turn-batcher';
 export { withLuaCommands } from './lua-commands';
 export type { LuaCommand } from './lua-commands';
+export * from './batch.schema';
+export * from './batch-ids';

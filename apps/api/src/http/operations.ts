@@ -21,6 +21,7 @@ export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
   const pools = [...new Set(deps.catalog.list().map((m) => m.pool))];
   const webhooks = openQueue(WEBHOOK_QUEUE, deps.redis, deps.config.QUEUE_PREFIX);
   registerQueueDepth(registry, (): DepthSource[] => [...pools.map((p) => deps.queues.get(p)), webhooks]);
+  deps.batch.registerMetrics(registry);
   const endpoint = metricsEndpoint(registry, deps.config.METRICS_TOKEN);
 
   // The access line holds only what finished() puts there, none of it secret: redaction (a walk
