@@ -10,11 +10,11 @@ export interface BatchEntry {
 }
 
 export type LineError = Omit<BatchLineError, 'line'>;
-export type LineCheck = { ok: true; entry: BatchEntry } | { ok: false; error: LineError };
+export type LineCheck = { ok: true; entry: BatchEntry } | { ok: false; problem: LineError };
 
 const fail = (code: string, message: string, param: string | null = null): LineCheck => ({
   ok: false,
-  error: { code, message, param },
+  problem: { code, message, param },
 });
 
 function firstIssue(error: z.ZodError, base: string): LineCheck {

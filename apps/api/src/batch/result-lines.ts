@@ -46,7 +46,8 @@ export function resultOfJob(
 }
 
 export function failedResult(index: number, customId: string, id: string, code: string, message: string): BatchResult {
-  return { index, kind: 'f', line: text({ id, custom_id: customId, response: null, error: { code, message } }) };
+  const error = { code, message };
+  return { index, kind: 'f', line: text({ id, custom_id: customId, response: null, error }) };
 }
 
 export function notRun(index: number, customId: string, code: NotRunCode, id: string): BatchResult {

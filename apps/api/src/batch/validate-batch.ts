@@ -60,7 +60,7 @@ export async function validateBatch(
       l.text === undefined
         ? {
             ok: false as const,
-            error: {
+            problem: {
               code: 'invalid_request',
               message: `Line longer than ${ctx.maxLineChars} characters.`,
               param: null,
@@ -68,7 +68,7 @@ export async function validateBatch(
           }
         : checkLine(l.text, b.id, ctx.catalog);
     if (!check.ok) {
-      errors.push({ ...check.error, line: l.lineNo });
+      errors.push({ ...check.problem, line: l.lineNo });
       continue;
     }
     if (seen.has(check.entry.c)) {
