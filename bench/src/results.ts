@@ -1,3 +1,4 @@
+import type { BatchFigures } from './batch.bench';
 import type { ConcurrencyFigures } from './concurrency.bench';
 import type { E2eFigures } from './e2e.bench';
 import type { EnqueueFigures } from './enqueue.bench';
@@ -16,4 +17,6 @@ export interface BenchResults {
   concurrency: ConcurrencyFigures;
   streaming?: StreamingFigures;
   streamingError?: string;
+  batch?: BatchFigures;
+  batchError?: string;
 }
