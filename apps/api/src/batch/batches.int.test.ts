@@ -160,6 +160,21 @@ describe('POST /v1/batches validation', () => {
     await t.http.get('/v1/batches/not-a-batch').set(AUTH_ACME).expect(404);
   });
 
+  it('documents the routes in /openapi.json, the upload as multipart', async () => {
+    const doc = (await t.http.get('/openapi.json').expect(200)).body;
+    for (const path of [
+      '/v1/files',
+      '/v1/files/{id}',
+      '/v1/files/{id}/content',
+      '/v1/batches',
+      '/v1/batches/{id}/cancel',
+    ]) {
+      expect(doc.paths[path]).toBeDefined();
+    }
+    expect(Object.keys(doc.paths['/v1/files'].post.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(doc.paths['/v1/batches'].post.responses['200']).toBeDefined();
+  });
+
   it('exports batches by status on /metrics', async () => {
     const text = (await t.http.get('/metrics').expect(200)).text;
     expect(text).toMatch(/inferq_batches\{status="in_progress"\} [1-9]/);
