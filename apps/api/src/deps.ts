@@ -1,7 +1,7 @@
 import type { Logger, ModelCatalog } from '@inferq/core';
 import type { createRedis, Enqueuer, JobStore, PoolQueues } from '@inferq/store';
 import type { Authenticator } from './auth';
-import type { BatchRuntime } from './batch/batch-runtime';
+import type { BatchRuntime } from './batch/batch-runtime.types';
 import type { ApiConfig } from './env';
 import type { JobWatcher } from './job-watcher';
 import type { Tenancy } from './tenancy/tenancy';
@@ -25,5 +25,5 @@ export interface ApiDeps {
   /** API keys, per-tenant limits, rate limiter, idempotency and the response cache (issue #6). */
   tenancy: Tenancy;
   /** Files and batches, and the runner that drives batches (SPEC section 11, issue #15). */
-  batch: BatchRuntime;
+  batch: BatchRuntime<ApiDeps>;
 }

@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { Registry } from 'prom-client';
 import type { Logger } from '@inferq/core';
 import { BatchRunStore, BatchStore, FileStore, utcDay } from '@inferq/store';
 
@@ -13,20 +12,7 @@ import type { BatchContext, BatchRunnerOptions } from './batch-context';
 import { registerBatchMetrics } from './batch-metrics';
 import type { BatchMetrics } from './batch-metrics';
 import { BatchRunner } from './batch-runner';
-
-/** The Batch API of one api process: its stores, for the routes, and its runner. */
-export interface BatchRuntime {
-  files: FileStore;
-  batches: BatchStore;
-  runs: BatchRunStore;
-  /** Starts the runner (once the rest of the process is wired). */
-  start(deps: ApiDeps): void;
-  /** Looks for batches to run now (one was just created). */
-  wake(): void;
-  registerMetrics(registry: Registry): void;
-  /** Stops the runner; its batches' leases go back, for another process. */
-  close(): Promise<void>;
-}
+import type { BatchRuntime } from './batch-runtime.types';
 
 type BatchConfig = Pick<ApiConfig, 'QUEUE_PREFIX' | 'JOB_RETENTION' | 'MAX_BODY_BYTES'>;
 
@@ -35,7 +21,7 @@ export function createBatchRuntime(
   config: BatchConfig,
   logger: Logger,
   opts: Partial<BatchRunnerOptions> = {},
-): BatchRuntime {
+): BatchRuntime<ApiDeps> {
   const files = new FileStore(redis, config.QUEUE_PREFIX, config.JOB_RETENTION);
   const batches = new BatchStore(redis, config.QUEUE_PREFIX);
   const runs = new BatchRunStore(redis, config.QUEUE_PREFIX, config.JOB_RETENTION);

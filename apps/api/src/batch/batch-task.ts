@@ -22,6 +22,7 @@ const TICK_MS = 1000;
 export class BatchTask {
   private stopped = false;
   private lost = false;
+  private sawRunning = false;
   private tracker: ResultTracker | undefined;
   readonly done: Promise<void>;
 
@@ -64,9 +65,12 @@ export class BatchTask {
   private async step(): Promise<boolean> {
     const state = await this.ctx.batches.get(this.ref.tenant, this.ref.id);
     if (!state || isTerminalBatch(state.object.status)) {
+      // Counted by the task that saw it run and end (not by one that found it ended).
+      if (state && this.sawRunning) this.ctx.ended(state.object.status);
       await this.ctx.runs.removeActive(this.ref);
       return true;
     }
+    this.sawRunning = true;
     const tracker = (this.tracker ??= new ResultTracker(this.ctx, this.ref, {
       output: state.outputFileId,
       error: state.errorFileId,
@@ -104,7 +108,6 @@ export class BatchTask {
       }
       if (next >= total && tracker.size === 0) {
         const end = await this.ctx.runs.finalize(this.ref, this.ctx.owner, state.outputFileId, state.errorFileId);
-        if (end.kind === 'ended') this.ctx.ended(end.status);
         if (end.kind === 'incomplete') await this.resume(state, tracker);
         return end.kind === 'lease_lost' ? 'lease_lost' : 'ok';
       }

@@ -61,7 +61,6 @@ export async function endBatch(
     await tracker.recordNow(results);
   }
   const end = await ctx.runs.finalize(ref, ctx.owner, state.outputFileId, state.errorFileId);
-  if (end.kind === 'ended') ctx.ended(end.status);
   return end.kind === 'lease_lost' ? 'lease_lost' : 'ok';
 }
 
