@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { dropPrefix, startFakeOpenAI } from '@inferq/testkit';
 import { compressionBench } from './compression.bench';
+import { batchBench } from './batch.bench';
 import { concurrencyBench } from './concurrency.bench';
 import { e2eBench } from './e2e.bench';
 import { curveBench, enqueueBench } from './enqueue.bench';
@@ -30,6 +31,7 @@ const PLAN = {
     latencyJobs: 300,
     streamSamples: 15,
     concJobs: 2000,
+    batchJobs: 2000,
   },
   full: {
     rounds: 5,
@@ -41,6 +43,7 @@ const PLAN = {
     latencyJobs: 1000,
     streamSamples: 50,
     concJobs: 2000,
+    batchJobs: 10_000,
   },
 };
 
@@ -99,6 +102,16 @@ async function main(): Promise<void> {
       streamingError = err instanceof Error ? err.message : String(err);
     }
     await stopAll();
+    log(`6. batch: ${plan.batchJobs} requests as one batch, then one by one`);
+    let batch: BenchResults['batch'];
+    let batchError: string | undefined;
+    try {
+      const [sys] = await fresh(['inferq']);
+      batch = await batchBench(sys!, plan.batchJobs);
+    } catch (err) {
+      batchError = err instanceof Error ? err.message : String(err);
+    }
+    await stopAll();
     log('4. concurrency: inferq worker, then raw BullMQ on the same jobs');
     prefixes.push(`bench-conc-${runId}`, `bench-conc-bullmq-${runId}`);
     const concurrency = await concurrencyBench(redis, config.REDIS_URL, runId, plan.concJobs, 1000);
@@ -121,6 +134,8 @@ async function main(): Promise<void> {
       streamingError,
       ...memory,
       compression,
+      batch,
+      batchError,
     };
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });

@@ -46,6 +46,17 @@ export function markdown(r: BenchResults): string {
   } else {
     lines.push(`streaming: not measured (${r.streamingError ?? 'unknown reason'})`, '');
   }
+  if (r.batch) {
+    const b = r.batch;
+    lines.push(
+      `| batch API (${b.requests} sim requests) | jobs/s | one by one via POST /v1/jobs jobs/s | batch / one by one | interactive queue wait during it p50 / p99 / max ms (n) |`,
+      '| --- | --- | --- | --- | --- |',
+      `| one batch, create -> completed | ${b.batchJobsPerS} | ${b.oneByOneJobsPerS} | ${ratio(b.batchJobsPerS, b.oneByOneJobsPerS)} | ${b.interactiveQueueMs.p50} / ${b.interactiveQueueMs.p99} / ${b.interactiveQueueMs.max} (${b.interactiveQueueMs.n}) |`,
+      '',
+    );
+  } else {
+    lines.push(`batch: not measured (${r.batchError ?? 'unknown reason'})`, '');
+  }
   lines.push(...commandTable(r.e2e));
   lines.push(...memoryLines(r));
   return lines.join('\n');

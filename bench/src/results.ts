@@ -1,4 +1,5 @@
 import type { CodecFigures } from './compression.bench';
+import type { BatchFigures } from './batch.bench';
 import type { ConcurrencyFigures } from './concurrency.bench';
 import type { E2eFigures } from './e2e.bench';
 import type { EnqueueFigures } from './enqueue.bench';
@@ -25,4 +26,6 @@ export interface BenchResults {
   memoryRedis?: string;
   /** Payload codecs: size and CPU per KB (issue #19). */
   compression?: CodecFigures[];
+  batch?: BatchFigures;
+  batchError?: string;
 }

@@ -57,11 +57,13 @@ export class Admission {
     const limits = await this.limits.effective(tenant);
     // Plain commands, not a pipeline: this connection carries BullMQ's scripts, and every ioredis
     // pipeline copies them all. Sent at once, they wait on Redis together.
-    const [active, usage] = await Promise.all([
+    const [active, batchJobs, usage] = await Promise.all([
       this.redis.get(this.keys.tenantActive(tenant)),
+      // Batch jobs count against neither the queue cap nor the rate limit (SPEC section 11).
+      this.redis.get(this.keys.batchOutstanding(tenant)),
       limits.daily_token_budget !== null ? this.redis.hgetall(this.keys.usage(tenant, utcDay(Date.now()))) : undefined,
     ]);
-    return { limits, active: Number(active ?? 0), usage };
+    return { limits, active: Math.max(0, Number(active ?? 0) - Number(batchJobs ?? 0)), usage };
   }
 }
 

@@ -2,6 +2,7 @@ import type { Logger, ModelCatalog, PayloadLimits } from '@inferq/core';
 import type { createRedis, Enqueuer, JobStore, PoolQueues, PoolScheduler, Promotion } from '@inferq/store';
 import type { PoolThroughput } from './pool-throughput';
 import type { Authenticator } from './auth';
+import type { BatchRuntime } from './batch/batch-runtime.types';
 import type { ApiConfig } from './env';
 import type { JobWatcher } from './job-watcher';
 import type { Tenancy } from './tenancy/tenancy';
@@ -32,4 +33,6 @@ export interface ApiDeps {
   logger: Logger;
   /** API keys, per-tenant limits, rate limiter, idempotency and the response cache (issue #6). */
   tenancy: Tenancy;
+  /** Files and batches, and the runner that drives batches (SPEC section 11, issue #15). */
+  batch: BatchRuntime<ApiDeps>;
 }

@@ -22,6 +22,8 @@ export const ApiEnv = SharedEnv.extend({
   ADMIN_TOKEN: envOptionalSecret,
   /** Request bodies larger than this (bytes, from e.g. `8mb`) get 413; a prompt or message may fill it (payloadLimits). */
   MAX_BODY_BYTES: envBytes('8mb'),
+  /** Largest file POST /v1/files takes (bytes, from e.g. `100mb`); larger uploads get 413 (SPEC section 11). */
+  MAX_BATCH_FILE_BYTES: envBytes('100mb'),
   /** Authenticated /v1 requests per minute per tenant, shared by every api process. */
   RATE_LIMIT_RPM: envInt(6000),
   /** Queued jobs a tenant may have before submissions get 429 queue_full. */

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { ErrorStyle } from '@inferq/core';
 import type { AuthMode } from './auth';
@@ -27,6 +28,8 @@ export interface HandlerContext<P = NoInput, Q = NoInput, B = undefined> {
   signal: AbortSignal;
   /** The route's precheck, started as soon as the tenant was known (resolved when it has none). */
   precheck: Promise<void>;
+  /** The unread request body, for routes that read it themselves (multipart uploads); undefined on JSON routes. */
+  stream: Readable | undefined;
 }
 
 export interface HandlerResult {
@@ -47,6 +50,7 @@ export interface RawRequest {
   headers: HandlerContext['headers'];
   signal: AbortSignal;
   precheck?: Promise<void>;
+  stream?: Readable;
 }
 
 export interface Route {
@@ -127,6 +131,7 @@ export function defineRoute<
         headers: raw.headers,
         signal: raw.signal,
         precheck,
+        stream: spec.body ? undefined : raw.stream,
       });
     },
   };

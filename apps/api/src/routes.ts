@@ -1,5 +1,6 @@
 import { jobRequestSchema } from '@inferq/core';
 import type { ApiDeps } from './deps';
+import { batchRoutes } from './batch/batch.routes';
 import { cancelJobHandler } from './handlers/cancel-job.handler';
 import { createJobHandler } from './handlers/create-job.handler';
 import { getJobHandler } from './handlers/get-job.handler';
@@ -59,6 +60,8 @@ export function createRoutes(deps: ApiDeps): Route[] {
     // The OpenAI-compatible routes (SPEC section 10), GET /v1/models among them.
     ...openAIRoutes(deps),
     ...tenancyRoutes(deps),
+    // Batch API (SPEC section 11, issue #15).
+    ...batchRoutes(deps),
     defineRoute({ method: 'GET', path: '/v1/admin/workers', auth: 'admin', handler: listWorkersHandler(deps) }),
     defineRoute({ method: 'GET', path: '/healthz', auth: 'none', handler: healthzHandler }),
     defineRoute({ method: 'GET', path: '/readyz', auth: 'none', handler: readyzHandler(deps) }),

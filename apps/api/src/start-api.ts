@@ -11,6 +11,7 @@ import {
   durabilityWarnings,
 } from '@inferq/store';
 import { createApiApp } from './app';
+import { createBatchRuntime } from './batch/batch-runtime';
 import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
 import { JobWatcher } from './job-watcher';
@@ -89,13 +90,16 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     authenticator: tenancy.authenticator,
     logger,
     tenancy,
+    batch: createBatchRuntime(redis, config, logger),
   };
   const app = createApiApp(deps);
+  deps.batch.start(deps);
   let server: Server;
   try {
     server = await listen((port, host, cb) => app.listen(port, host, cb), config.PORT, config.HOST);
   } catch (err) {
     await upkeep.stop();
+    await deps.batch.close();
     await Promise.all([queues.close(), ...[redis, subscriber].map(closeRedis)]);
     throw err;
   }
@@ -107,6 +111,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.batch.close(); // before the watcher: batch tasks follow jobs through it
       watcher.close(); // long-polls answer now with the current record
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);

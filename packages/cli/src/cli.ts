@@ -22,6 +22,9 @@ Usage:
   inferq models [--json]                            the models this deployment serves
   inferq batch FILE.jsonl --out RESULTS.jsonl [--model MODEL] [--concurrency N]
                                                     run one job per line; rerun the same command to resume
+      --server-side     run the file as one server-side batch (OpenAI Batch API): upload, create,
+                        progress from request_counts, then write the output and error lines
+      --window W        its completion window (24h; shorter such as 1h or 60s)
 
 Environment:
   INFERQ_URL       the api (default http://127.0.0.1:3000)

@@ -1,3 +1,4 @@
+import { Batches } from './batches';
 import { HttpClient } from './http';
 import type { ClientOptions } from './http';
 import { Jobs } from './jobs';
@@ -14,6 +15,8 @@ import { Webhooks } from './webhooks';
 export class InferqClient {
   readonly jobs: Jobs;
   readonly webhooks: Webhooks;
+  /** Server-side batches (OpenAI Batch API compatible): files and batches. */
+  readonly batches: Batches;
   readonly models: { list(o?: { signal?: AbortSignal }): Promise<Model[]> };
 
   constructor(opts: ClientOptions) {
@@ -22,6 +25,7 @@ export class InferqClient {
     const http = new HttpClient(opts);
     this.jobs = new Jobs(http);
     this.webhooks = new Webhooks(http);
+    this.batches = new Batches(http);
     this.models = {
       list: async (o = {}) => (await http.json<{ data: Model[] }>('GET', '/v1/models', { signal: o.signal })).data,
     };

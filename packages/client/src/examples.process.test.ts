@@ -36,6 +36,14 @@ it('fan-out submits a thousand prompts and collects every result', async () => {
   process.stdout.write(`fan-out: ${JSON.stringify(summary)}\n`);
 }, 120_000);
 
+it('openai-batch runs a batch through the openai SDK and prints every answer', async () => {
+  const r = run('openai-batch/batch.mjs', ['20', 'sim/echo'], {});
+  expect(await r.exited).toBe(0);
+  const out = r.output().trim().split('\n');
+  expect(JSON.parse(out.at(-1) ?? '{}')).toMatchObject({ status: 'completed', completed: 20, failed: 0 });
+  expect(out).toContain('question-7: What is 7 + 7?');
+}, 60_000);
+
 it('webhook-receiver accepts a signed delivery and refuses a tampered one', async () => {
   const port = await freePort();
   const secret = await new InferqClient({ baseUrl: stack.url, apiKey: TEST_KEY }).webhooks.secret();

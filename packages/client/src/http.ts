@@ -61,12 +61,14 @@ export class HttpClient {
 
   private async once(method: string, url: string, o: RequestOptions, accept: string): Promise<Response> {
     const headers: Record<string, string> = { authorization: `Bearer ${this.opts.apiKey}`, accept, ...o.headers };
-    if (o.body !== undefined) headers['content-type'] = 'application/json';
+    // A FormData body (a file upload) goes as multipart, fetch setting its boundary.
+    const form = o.body instanceof FormData;
+    if (o.body !== undefined && !form) headers['content-type'] = 'application/json';
     try {
       return await this.fetchFn(url, {
         method,
         headers,
-        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        body: o.body === undefined ? undefined : form ? (o.body as FormData) : JSON.stringify(o.body),
         signal: o.signal,
       });
     } catch (err) {

@@ -2,6 +2,7 @@ export { InferqClient } from './client';
 export type { ClientOptions } from './http';
 export type { CreateOptions, ListOptions, WaitOptions } from './jobs';
 export { isTerminalStatus } from './jobs';
+export { isTerminalBatch } from './batches';
 export type { StreamOptions } from './job-stream';
 export { verifyWebhook } from './webhooks';
 export type { HeaderBag } from './webhooks';

@@ -20,6 +20,10 @@ export type {
   Message,
   Priority,
   Usage,
+  BatchObject,
+  BatchStatus,
+  FileObject,
+  BatchOutputLine,
 } from '@inferq/core';
 
 export interface ErrorBodyShape {

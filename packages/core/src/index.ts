@@ -29,3 +29,5 @@ export type { LuaCommand } from './lua-commands';
 export { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from './token-estimate';
 export * from './openai-chat.schema';
 export * from './openai-chat';
+export * from './batch.schema';
+export * from './batch-ids';

@@ -90,6 +90,38 @@ export function redisKeys(prefix: string) {
     responseCache: (hash: string) => `${prefix}:cache:${hash}`,
     /** Pub/sub: revoked key hashes and changed tenant limits, so every api process drops its cached copy at once. */
     securityChannel: () => `${prefix}:security`,
+    ...batchKeys(prefix),
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/**
+ * Files and batches (SPEC section 11). A tenant's files and batches share the
+ * hash tag `{<tenant>}`, so each script over them (a result that updates the
+ * batch and appends to its output file) stays in one Redis Cluster slot.
+ */
+function batchKeys(prefix: string) {
+  const t = (tenant: string) => `${prefix}:fb:{${tenant}}`;
+  return {
+    /** Hash: id, bytes, lines, created_at, filename, purpose. */
+    fileMeta: (tenant: string, id: string) => `${t(tenant)}:file:${id}`,
+    /** List of the file's content in order: upload chunks, or one output line each. */
+    fileChunks: (tenant: string, id: string) => `${t(tenant)}:file:${id}:chunks`,
+    /** Zset of the tenant's file ids (scores 0, ordered by id, which sorts by creation time). */
+    tenantFiles: (tenant: string) => `${t(tenant)}:files`,
+    /** Hash of a batch's state, counts and runner lease. */
+    batch: (tenant: string, id: string) => `${t(tenant)}:batch:${id}`,
+    /** List of the batch's validated requests (JSON), by request index. */
+    batchRequests: (tenant: string, id: string) => `${t(tenant)}:batch:${id}:requests`,
+    /** Hash of request index -> result kind, written once per request (exact counts). */
+    batchLines: (tenant: string, id: string) => `${t(tenant)}:batch:${id}:lines`,
+    /** Set of request indexes whose job was created and whose result is not yet recorded. */
+    batchPending: (tenant: string, id: string) => `${t(tenant)}:batch:${id}:pending`,
+    /** Zset of the tenant's batch ids, as tenantFiles. */
+    tenantBatches: (tenant: string) => `${t(tenant)}:batches`,
+    /** Count of the tenant's batch jobs created and not yet recorded: admission leaves them out of the queue cap. */
+    batchOutstanding: (tenant: string) => `${t(tenant)}:batch-outstanding`,
+    /** Zset of `<tenant>/<batch id>` of every batch not yet ended, for the runners of every api process. */
+    activeBatches: () => `${prefix}:batches:active`,
+  };
+}

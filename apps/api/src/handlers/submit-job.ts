@@ -11,7 +11,8 @@ import { acceptedBody } from './job-access';
  * no tokens and passing no admission check (it queues nothing). The cache is
  * read only for eligible requests, so other submissions pay no extra round
  * trip. `admitted` is the route's precheck (Admission, started with the
- * request): a cache hit does not wait for it.
+ * request): a cache hit does not wait for it. `id` is given by the batch
+ * runner (ids derived from the batch and line, so a resumed batch finds its jobs).
  */
 export async function submitJob(
   deps: ApiDeps,
@@ -19,8 +20,8 @@ export async function submitJob(
   request: JobRequest,
   model: ResolvedModel,
   admitted: Promise<void>,
+  id = newJobId(),
 ): Promise<JobAccepted> {
-  const id = newJobId();
   const createdAt = Date.now();
   // The input is encoded (compressed when large) here, off the enqueue's shared transaction.
   const job = await deps.store.prepare({ id, tenant, pool: model.pool, createdAt, request });

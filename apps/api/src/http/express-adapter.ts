@@ -117,6 +117,7 @@ async function run(
     headers: req.headers,
     signal: aborted.signal,
     precheck,
+    stream: route.acceptsBody ? undefined : req,
   });
   if (isStreamResult(result)) return sendStream(res, result, aborted.signal);
   noteRequest(res, { jobId: jobIdOf(req, result.body) });

@@ -30,6 +30,7 @@ export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
   // A pool whose read fails (Redis down) is left out of that scrape.
   const poolStats = (p: string) => deps.scheduler.stats(p).catch(() => undefined);
   registerPoolGauges(registry, async () => (await Promise.all(pools.map(poolStats))).filter((s) => s !== undefined));
+  deps.batch.registerMetrics(registry);
   const endpoint = metricsEndpoint(registry, deps.config.METRICS_TOKEN);
 
   // The access line holds only what finished() puts there, none of it secret: redaction (a walk

@@ -97,7 +97,14 @@ function operationOf(route: DocumentedRoute): Operation {
             content: { 'application/json': { schema: toSchema(body, 'input'), ...examplesOf(doc.requestExamples) } },
           },
         }
-      : {}),
+      : doc.rawRequestBody
+        ? {
+            requestBody: {
+              required: true,
+              content: { [doc.rawRequestBody.contentType]: { schema: doc.rawRequestBody.schema } },
+            },
+          }
+        : {}),
     responses: { ...successResponses(success), ...errorResponses(codes, route.errorStyle) },
   };
 }

@@ -33,4 +33,6 @@ export interface RouteDoc {
   requestExamples?: Record<string, unknown>;
   /** Request headers the route reads: name -> description. */
   requestHeaders?: Record<string, string>;
+  /** A body that is not JSON (a multipart upload): its media type and JSON Schema of its parts. */
+  rawRequestBody?: { contentType: string; schema: Record<string, unknown> };
 }

@@ -9,11 +9,14 @@ import { readBatchInput } from './batch-input';
 import type { BatchItem } from './batch-input';
 import { BatchState } from './batch-state';
 import { Progress } from './progress';
+import { serverSideBatch } from './server-batch';
 
 const OPTIONS = {
   out: { type: 'string', short: 'o' },
   model: { type: 'string', short: 'm' },
   concurrency: { type: 'string', short: 'c' },
+  'server-side': { type: 'boolean' },
+  window: { type: 'string' },
 } as const;
 
 /**
@@ -25,6 +28,8 @@ const OPTIONS = {
 export async function batchCommand(client: InferqClient, args: string[], io: Io): Promise<number> {
   const { values: v, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   if (positionals.length !== 1 || !v.out) throw new UsageError('usage: inferq batch FILE.jsonl --out RESULTS.jsonl');
+  if (v['server-side'])
+    return serverSideBatch(client, positionals[0] as string, v.out, io, { model: v.model, window: v.window });
   const concurrency = toNumber(v.concurrency, '--concurrency') ?? 32;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError('--concurrency must be a positive integer');
