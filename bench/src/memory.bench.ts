@@ -183,17 +183,19 @@ async function bullmqMemory(redis: Redis, redisUrl: string, prefix: string, quic
         (ids.length * (await zsetBytes(redis, prefix))) / total) /
       ids.length;
     const queued = await Promise.all(groups.map(perJob));
+    const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     const worker = new Worker(
       'bench',
       async (job) => ({ text: (job.data as { input: { prompt: string } }).input.prompt }),
       {
-        connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+        connection: workerConnection,
         prefix,
         concurrency: 8,
       },
     );
     await waitFor(async () => ((await queue.getCompletedCount()) === total ? true : undefined), 300_000, 200);
     await worker.close();
+    workerConnection.disconnect(); // BullMQ leaves a connection it was given open
     const finished = await Promise.all(groups.map(perJob));
     for (let i = 0; i < groups.length; i++)
       rows.push({ queued: Math.round(queued[i]!), finished: Math.round(finished[i]!) });
