@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     prefixes.push(`bench-mem-${runId}`, `bench-mem-bull-${runId}`);
     const memory = await memoryPhase(config.REDIS_URL, runId, config.quick);
     log('7. payload compression: gzip and brotli at low levels');
-    const compression = compressionBench(config.quick ? 15 : 60);
+    const compression = compressionBench(config.quick ? 10 : 60);
 
     const results: BenchResults = {
       mode: config.quick ? 'quick' : 'full',

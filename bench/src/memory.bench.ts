@@ -25,9 +25,9 @@ export interface MemoryRow {
 }
 
 const SIZES = [
-  { size: '2 KB', bytes: 2048, jobs: [200, 1000] },
-  { size: '100 KB', bytes: 102_400, jobs: [30, 100] },
-  { size: '1 MB', bytes: 1_048_576, jobs: [6, 20] },
+  { size: '2 KB', bytes: 2048, jobs: [150, 1000] },
+  { size: '100 KB', bytes: 102_400, jobs: [20, 100] },
+  { size: '1 MB', bytes: 1_048_576, jobs: [5, 20] },
 ];
 const TENANT = 'bench';
 const KEY = 'bench-memory-key-0123456789';
@@ -72,7 +72,8 @@ async function inferqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     SIM_TOKEN_MS: '0',
     WORKER_CONCURRENCY: '8',
     EVENTS_RETENTION: '2s',
-    PAYLOAD_RETENTION: quick ? '20s' : '40s',
+    // Long enough to measure every finished job before the first payload goes (checked below).
+    PAYLOAD_RETENTION: quick ? '12s' : '40s',
   };
   const k = redisKeys(prefix);
   const api = startNode('apps/api/dist/main.js', env);
@@ -102,6 +103,9 @@ async function inferqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     const kept = (id: string) => [k.job(id), k.jobPayload(id), k.jobEvents(id)];
     const finished = await Promise.all(groups.map((ids) => perJob(ids, kept)));
     const compressed = await Promise.all(groups.map((ids) => storedPayloadBytes(redis, ids.map(k.jobPayload))));
+    if ((await existing(redis, all.map(k.jobPayload))) < all.length) {
+      throw new Error('PAYLOAD_RETENTION passed before the finished jobs were measured: raise it in memory.bench.ts');
+    }
     await waitFor(async () => ((await existing(redis, all.map(k.jobPayload))) === 0 ? true : undefined), 180_000, 500);
     const expired = await Promise.all(groups.map((ids) => perJob(ids, kept)));
     return SIZES.map((s, i) => ({
@@ -179,17 +183,19 @@ async function bullmqMemory(redis: Redis, redisUrl: string, prefix: string, quic
         (ids.length * (await zsetBytes(redis, prefix))) / total) /
       ids.length;
     const queued = await Promise.all(groups.map(perJob));
+    const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     const worker = new Worker(
       'bench',
       async (job) => ({ text: (job.data as { input: { prompt: string } }).input.prompt }),
       {
-        connection: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+        connection: workerConnection,
         prefix,
         concurrency: 8,
       },
     );
     await waitFor(async () => ((await queue.getCompletedCount()) === total ? true : undefined), 300_000, 200);
     await worker.close();
+    workerConnection.disconnect(); // BullMQ leaves a connection it was given open
     const finished = await Promise.all(groups.map(perJob));
     for (let i = 0; i < groups.length; i++)
       rows.push({ queued: Math.round(queued[i]!), finished: Math.round(finished[i]!) });

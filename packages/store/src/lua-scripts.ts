@@ -67,13 +67,12 @@ local st = f[1]
 if not st then return {0, ''} end
 if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
 if not string.find(',' .. ARGV[7] .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], unpack(ARGV, 17))
 if ARGV[12] ~= '' then
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'token', 'data', ARGV[12])
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'status', 'data', '{"status":"' .. ARGV[2] .. '"}')
 local done_id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[6], '*', 'type', 'done', 'data', '')
-redis.call('HSET', KEYS[1], 'done_id', done_id)
+redis.call('HSET', KEYS[1], 'status', ARGV[2], 'completed_at', ARGV[1], 'done_id', done_id, unpack(ARGV, 17))
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[15])
 redis.call('HSET', KEYS[7], 'out', ARGV[16])
