@@ -18,6 +18,7 @@ import { curveSvg, markdown } from './report';
 import type { BenchResults } from './results';
 import { streamingBench } from './streaming.bench';
 import { startSystem } from './systems';
+import { runScale } from './scale/run-scale';
 import type { System, SystemName } from './systems';
 
 const PLAN = {
@@ -53,6 +54,10 @@ function log(msg: string): void {
 
 async function main(): Promise<void> {
   const config = loadBenchConfig(process.env);
+  if (process.argv.includes('--scale')) {
+    process.stdout.write(`${await runScale(config.quick)}\n`);
+    return;
+  }
   const plan = config.quick ? PLAN.quick : PLAN.full;
   const runId = Date.now().toString(36);
   const redis = new Redis(config.REDIS_URL);

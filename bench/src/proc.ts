@@ -8,6 +8,8 @@ export const ROOT = resolve(__dirname, '../..');
 export interface Proc {
   readonly child: ChildProcess;
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** The last 20,000 characters it wrote (stdout and stderr). */
+  output(): string;
   /** Resident set size in MB, read from /proc. */
   rssMb(): number;
   stop(): Promise<void>;
@@ -46,6 +48,7 @@ export function startNode(script: string, env: Record<string, string>): Proc {
         check();
       });
     },
+    output: () => out,
     rssMb() {
       try {
         const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
