@@ -1,7 +1,13 @@
-import { BATCH_ENDPOINT, BatchInputLine, JobRequest } from '@inferq/core';
+import {
+  AppError,
+  BATCH_ENDPOINT,
+  BatchInputLine,
+  ChatCompletionRequest,
+  chatRequestToJob,
+  JobRequest,
+} from '@inferq/core';
 import type { BatchLineError, JobRequestInput, ModelCatalog } from '@inferq/core';
 import type { z } from 'zod';
-import { ChatCompletionRequest, jobRequestFromChat } from './chat-translation';
 
 /** A request of a batch as stored after validation: its custom_id and the job request. */
 export interface BatchEntry {
@@ -50,7 +56,14 @@ export function checkLine(text: string, batchId: string, catalog: ModelCatalog):
   if (!catalog.resolve(chat.data.model)) {
     return fail('model_not_found', `The model ${chat.data.model} does not exist on this deployment.`, 'body.model');
   }
-  const translated = jobRequestFromChat(chat.data);
+  let translated: JobRequest;
+  try {
+    // The same translation as POST /v1/chat/completions, so a batch line means what a call means.
+    translated = chatRequestToJob(chat.data);
+  } catch (err) {
+    if (err instanceof AppError) return fail('invalid_request', `body: ${err.message}`, 'body');
+    throw err;
+  }
   const input: JobRequestInput = {
     ...translated,
     priority: 'low',

@@ -1,7 +1,6 @@
-import { batchRequestId } from '@inferq/core';
+import { batchRequestId, chatCompletionFromRecord } from '@inferq/core';
 import type { BatchOutputLine, JobRecord } from '@inferq/core';
 import type { BatchResult } from '@inferq/store';
-import { chatCompletionFromRecord } from './chat-translation';
 
 /** Why a request of a batch did not run (error file code, not counted as failed). */
 export type NotRunCode = 'batch_cancelled' | 'batch_expired';
