@@ -17,8 +17,16 @@ import {
 export function batchRoutes(deps: ApiDeps): Route[] {
   const auth = 'tenant' as const;
   return [
-    defineRoute({ method: 'POST', path: '/v1/files', auth, handler: uploadFileHandler(deps), doc: DOCS.uploadFile }),
     defineRoute({
+      errorStyle: 'openai',
+      method: 'POST',
+      path: '/v1/files',
+      auth,
+      handler: uploadFileHandler(deps),
+      doc: DOCS.uploadFile,
+    }),
+    defineRoute({
+      errorStyle: 'openai',
       method: 'GET',
       path: '/v1/files',
       auth,
@@ -27,6 +35,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.listFiles,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'GET',
       path: '/v1/files/{id}',
       auth,
@@ -35,6 +44,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.getFile,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'GET',
       path: '/v1/files/{id}/content',
       auth,
@@ -43,6 +53,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.fileContent,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'DELETE',
       path: '/v1/files/{id}',
       auth,
@@ -51,6 +62,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.deleteFile,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'POST',
       path: '/v1/batches',
       auth,
@@ -59,6 +71,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.createBatch,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'GET',
       path: '/v1/batches',
       auth,
@@ -67,6 +80,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.listBatches,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'GET',
       path: '/v1/batches/{id}',
       auth,
@@ -75,6 +89,7 @@ export function batchRoutes(deps: ApiDeps): Route[] {
       doc: DOCS.getBatch,
     }),
     defineRoute({
+      errorStyle: 'openai',
       method: 'POST',
       path: '/v1/batches/{id}/cancel',
       auth,

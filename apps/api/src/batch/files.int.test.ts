@@ -88,13 +88,15 @@ describe('/v1/files', () => {
 
   it('refuses what is not a batch upload, with a 4xx naming the problem', async () => {
     await t.http.post('/v1/files').set(AUTH_ACME).send({ purpose: 'batch' }).expect(415);
-    expect((await upload(line(1), {}).expect(400)).body.error.details).toEqual([
-      { path: 'purpose', message: 'must be "batch"' },
-    ]);
+    // OpenAI's error shape (SPEC section 11): `param` names the field.
+    expect((await upload(line(1), {}).expect(400)).body.error).toMatchObject({
+      code: 'validation_error',
+      param: 'purpose',
+    });
     await upload(line(1), { purpose: 'fine-tune' }).expect(400);
     await upload('\n \n', { purpose: 'batch' }).expect(400);
     const noFile = await t.http.post('/v1/files').set(AUTH_ACME).field('purpose', 'batch').expect(400);
-    expect(noFile.body.error.details).toEqual([{ path: 'file', message: 'required' }]);
+    expect(noFile.body.error).toMatchObject({ code: 'validation_error', param: 'file' });
     await t.http
       .post('/v1/files')
       .set(AUTH_ACME)
