@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { poolQueueName } from '@inferq/core';
-import { JobStore, createRedis } from '@inferq/store';
+import { JobStore, PoolScheduler, createRedis } from '@inferq/store';
 import { dropPrefix, freePort, spawnApp, testPrefix } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { chaosRedisUrl } from './chaos-redis';
@@ -107,11 +107,14 @@ export async function poolCounts(
   pool = 'default',
 ): Promise<{ waiting: number; active: number; delayed: number }> {
   const q = `${c.prefix}:${poolQueueName(pool)}`;
-  const [wait, prioritized, active, delayed] = await Promise.all([
+  const [wait, prioritized, active, delayed, stats] = await Promise.all([
     c.redis.llen(`${q}:wait`),
     c.redis.zcard(`${q}:prioritized`),
     c.redis.llen(`${q}:active`),
     c.redis.zcard(`${q}:delayed`),
+    new PoolScheduler(c.redis, c.prefix).stats(pool),
   ]);
-  return { waiting: wait + prioritized, active, delayed };
+  // Waiting: in the tenants' backlogs of the fair scheduler, or handed to BullMQ and not yet taken.
+  const backlog = stats.backlogs.reduce((n, b) => n + b.queued, 0);
+  return { waiting: wait + prioritized + backlog, active, delayed };
 }

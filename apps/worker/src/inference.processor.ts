@@ -89,6 +89,8 @@ function createAttemptRunner(deps: ProcessorDeps) {
       return failNow(DEADLINE_ERROR);
     }
 
+    // A retry takes its slot back (it gave it up while it waited out its delay).
+    if (attempt > 1) await deps.promotion.scheduler.resume(model.pool, id);
     if (attempt === 1) deps.metrics?.queueWait(model.id, model.pool, Date.now() - started.createdAt);
     const ranAt = Date.now();
     const run = await runAttempt(deps, { id, attempt, log }, model, started.request);
@@ -124,6 +126,7 @@ function createAttemptRunner(deps: ProcessorDeps) {
     if (failure.kind === 'shutdown') {
       // Hand the job back without spending an attempt.
       await deps.store.requeue(id, { code: 'internal', message: 'worker shut down', retryable: true });
+      await deps.promotion.pause(model.pool, id);
       await job.moveToDelayed(Date.now(), token);
       throw new DelayedError();
     }
@@ -137,6 +140,8 @@ function createAttemptRunner(deps: ProcessorDeps) {
       throw new UnrecoverableError(`${error.code}: ${error.message}`);
     }
     await deps.store.requeue(id, error);
+    // A job in backoff uses no GPU: its slot goes to the next job in the fair order meanwhile.
+    await deps.promotion.pause(model.pool, id);
     throw new RetryableJobError(error, retryAfterMs);
   };
 }

@@ -36,7 +36,8 @@ export function poolTag(prefix: string, pool: string): string {
  * - `saved` hash, `<level>|<tenant>` -> virtual time of a tenant whose
  *   backlog emptied, `<level>|` -> the level's clock when it emptied;
  * - `inflight` hash, job id -> `<level>|<tenant>|<estimate>|<weight>|<promoted ms>|<attempts>|<model>`
- *   of the jobs handed to BullMQ and not yet finished;
+ *   of the jobs handed to BullMQ and not yet finished, and `retrying`, the
+ *   same entries of jobs waiting out a retry delay (they hold no slot);
  * - `workers` hash, worker id -> `<slots>|<expires ms>`, and `cap`, their live sum;
  * - `deadlines` zset, `<level>|<tenant>|<job id>` -> deadline (ms);
  * - `picked` counter of jobs handed to BullMQ (the api samples it for the ETA).
@@ -49,6 +50,7 @@ export function schedulerKeys(prefix: string, pool: string) {
     backlog: (level: number, tenant: string) => `${base}q:${level}:${tenant}`,
     saved: `${base}saved`,
     inflight: `${base}inflight`,
+    retrying: `${base}retrying`,
     workers: `${base}workers`,
     cap: `${base}cap`,
     deadlines: `${base}deadlines`,

@@ -109,6 +109,23 @@ describe('PoolScheduler', () => {
     expect(count(order, 'frugal') / count(order, 'exact')).toBeGreaterThan(3.3);
   });
 
+  it('gives a job waiting out a retry its slot back only when its next attempt starts', async () => {
+    await sched.capacity(pool, 'w1', 1, 15_000);
+    const [a, b] = [job({ tenant: 'a' }), job({ tenant: 'a' })];
+    const first = await submit([a, b]);
+    expect(first.promoted.map((p) => p.id)).toEqual([a.id]);
+    // a backs off: its slot goes to b.
+    expect((await sched.pause(pool, [a.id])).promoted.map((p) => p.id)).toEqual([b.id]);
+    expect(await sched.resume(pool, a.id)).toBe(true);
+    expect(await sched.resume(pool, a.id)).toBe(false);
+    expect((await sched.stats(pool)).inFlight).toBe(2);
+    await sched.pause(pool, [a.id]);
+    // Finishing a job that waits out a retry corrects its charge and frees nothing more.
+    await sched.finish(pool, [{ id: a.id, tokens: 10 }]);
+    expect((await sched.stats(pool)).inFlight).toBe(1);
+    expect(await sched.resume(pool, a.id)).toBe(false);
+  });
+
   it('keeps levels strict: a high job starts before queued normal and low jobs', async () => {
     await sched.capacity(pool, 'w1', 1, 15_000);
     const first = await submit([job({ tenant: 'a', level: 2 }), job({ tenant: 'a', level: 1 }), job({ tenant: 'a' })]);

@@ -6,6 +6,8 @@ import {
   SCHED_CANCEL_LUA,
   SCHED_CAPACITY_LUA,
   SCHED_FINISH_LUA,
+  SCHED_PAUSE_LUA,
+  SCHED_RESUME_LUA,
   SCHED_SUBMIT_LUA,
   SCHED_SWEEP_LUA,
 } from './scheduler-scripts';
@@ -37,6 +39,8 @@ type Cmd<A extends unknown[]> = (key: string, ...args: A) => Promise<unknown>;
 type Scripted = RedisClient & {
   iqSchedSubmit: Cmd<string[]>;
   iqSchedFinish: Cmd<string[]>;
+  iqSchedPause: Cmd<string[]>;
+  iqSchedResume: Cmd<string[]>;
   iqSchedCancel: Cmd<string[]>;
   iqSchedSweep: Cmd<string[]>;
   iqSchedCapacity: Cmd<string[]>;
@@ -64,6 +68,8 @@ export class PoolScheduler {
     this.redis = withLuaCommands<Scripted>(redis, {
       iqSchedSubmit: one(SCHED_SUBMIT_LUA),
       iqSchedFinish: one(SCHED_FINISH_LUA),
+      iqSchedPause: one(SCHED_PAUSE_LUA),
+      iqSchedResume: one(SCHED_RESUME_LUA),
       iqSchedCancel: one(SCHED_CANCEL_LUA),
       iqSchedSweep: one(SCHED_SWEEP_LUA),
       iqSchedCapacity: one(SCHED_CAPACITY_LUA),
@@ -92,6 +98,18 @@ export class PoolScheduler {
     const args = [k.base, String(now)];
     for (const j of jobs) args.push(j.id, j.tokens === null ? '' : String(j.tokens));
     return parsePick(await this.redis.iqSchedFinish(k.inflight, ...args));
+  }
+
+  /** Jobs in flight that wait out a retry delay: their slots go to the next jobs, their charge stays. */
+  async pause(pool: string, ids: string[], now = Date.now()): Promise<Pick> {
+    const k = this.keys(pool);
+    return parsePick(await this.redis.iqSchedPause(k.inflight, k.base, String(now), ...ids));
+  }
+
+  /** A paused job's next attempt starts: it takes a slot again. False when it was not paused. */
+  async resume(pool: string, id: string): Promise<boolean> {
+    const k = this.keys(pool);
+    return Number(await this.redis.iqSchedResume(k.inflight, k.base, id)) === 1;
   }
 
   /** Takes a canceled job out of its backlog: `inflight` when BullMQ has it already. */
@@ -142,8 +160,11 @@ export class PoolScheduler {
   }
 
   /** Every job in flight with the time it was handed to BullMQ (for the repair loop). */
-  async inflight(pool: string): Promise<Array<PromotedJob & { promotedAt: number }>> {
-    const h = await this.redis.hgetall(this.keys(pool).inflight);
+  async inflight(
+    pool: string,
+    which: 'inflight' | 'retrying' = 'inflight',
+  ): Promise<Array<PromotedJob & { promotedAt: number }>> {
+    const h = await this.redis.hgetall(this.keys(pool)[which]);
     return Object.entries(h).map(([id, v]) => {
       const [level, tenant, , , promotedAt, attempts, ...model] = v.split('|');
       return {

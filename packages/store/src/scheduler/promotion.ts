@@ -44,6 +44,11 @@ export class Promotion {
     await this.batcher.add(pool);
   }
 
+  /** A job in flight waits out a retry delay: its slot goes to the next job in the order of service. */
+  async pause(pool: string, id: string): Promise<void> {
+    await this.apply(pool, await this.scheduler.pause(pool, [id]));
+  }
+
   /** Fails the records of backlogged jobs whose deadline passed; returns how many. */
   async sweep(pool: string): Promise<number> {
     const expired = await this.scheduler.sweep(pool);

@@ -23,6 +23,7 @@
 const COMMON = `
 local base = ARGV[1]
 local inflightKey = base .. 'inflight'
+local retryingKey = base .. 'retrying'
 local savedKey = base .. 'saved'
 local deadlinesKey = base .. 'deadlines'
 local function fmt(x) return string.format('%.17g', x) end
@@ -132,15 +133,17 @@ return pick(now)
  * then the pool picks while it has free slots.
  * KEYS[1] the pool's inflight hash (routing only)
  * ARGV[1] base, ARGV[2] now (ms), then per job 2 values: id, real tokens
- * ('' keeps the estimate; 0 refunds it). An id no longer in flight is
- * skipped, so a repeated finish corrects nothing twice.
+ * ('' keeps the estimate; 0 refunds it). The job may be in flight or waiting
+ * out a retry delay; an id in neither is skipped, so a repeated finish
+ * corrects nothing twice.
  * Returns {promoted, expired} (see pick).
  */
 export const SCHED_FINISH_LUA = `${COMMON}
 for i = 3, #ARGV, 2 do
-  local entry = redis.call('HGET', inflightKey, ARGV[i])
+  local entry = redis.call('HGET', inflightKey, ARGV[i]) or redis.call('HGET', retryingKey, ARGV[i])
   if entry then
     redis.call('HDEL', inflightKey, ARGV[i])
+    redis.call('HDEL', retryingKey, ARGV[i])
     local level, tenant, est, w = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
     if ARGV[i+1] ~= '' then
       local delta = (tonumber(ARGV[i+1]) - tonumber(est)) / tonumber(w)
@@ -207,4 +210,39 @@ for i = 1, #all, 2 do
 end
 redis.call('SET', base .. 'cap', cap)
 return pick(now)
+`;
+
+/**
+ * pause: jobs in flight go to wait out a retry delay (or were handed back by
+ * a draining worker): their slots go to the next jobs in the order of service
+ * (a job in backoff uses no GPU), their charge stays until they finish.
+ * KEYS[1] the pool's inflight hash (routing only)
+ * ARGV[1] base, ARGV[2] now (ms), ARGV[3..] ids
+ * Returns {promoted, expired} (see pick).
+ */
+export const SCHED_PAUSE_LUA = `${COMMON}
+for i = 3, #ARGV do
+  local entry = redis.call('HGET', inflightKey, ARGV[i])
+  if entry then
+    redis.call('HDEL', inflightKey, ARGV[i])
+    redis.call('HSET', retryingKey, ARGV[i], entry)
+  end
+end
+return pick(tonumber(ARGV[2]))
+`;
+
+/**
+ * resume: a job's next attempt starts; it takes a slot again (the pool may
+ * run over its capacity by the jobs resuming at once, never by more).
+ * KEYS[1] the pool's inflight hash (routing only)
+ * ARGV[1] base, ARGV[2] id
+ * Returns 1 resumed, 0 it was not waiting out a retry.
+ */
+export const SCHED_RESUME_LUA = `
+local base = ARGV[1]
+local entry = redis.call('HGET', base .. 'retrying', ARGV[2])
+if not entry then return 0 end
+redis.call('HDEL', base .. 'retrying', ARGV[2])
+redis.call('HSET', base .. 'inflight', ARGV[2], entry)
+return 1
 `;

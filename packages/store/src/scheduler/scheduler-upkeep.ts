@@ -71,12 +71,19 @@ export class SchedulerUpkeep {
   async repair(now = Date.now()): Promise<number> {
     let repaired = 0;
     const after = this.opts.repairAfterMs ?? 30_000;
+    const { scheduler } = this.promotion;
     for (const pool of this.opts.pools) {
-      for (const entry of await this.promotion.scheduler.inflight(pool)) {
+      for (const entry of await scheduler.inflight(pool)) {
         if (now - entry.promotedAt < after || (await this.queues.has(pool, entry.id))) continue;
         const job = await this.store.get(entry.id);
         if (!job || isTerminal(job.record.status)) await this.promotion.finish(pool, entry.id, null);
         else await this.queues.addPromoted(pool, [entry]);
+        repaired++;
+      }
+      // A job waiting out a retry always has its BullMQ job; without one it has ended unseen: release it.
+      for (const entry of await scheduler.inflight(pool, 'retrying')) {
+        if (await this.queues.has(pool, entry.id)) continue;
+        await this.promotion.finish(pool, entry.id, null);
         repaired++;
       }
     }
