@@ -14,7 +14,10 @@ export interface UpkeepOptions {
   capacityEveryMs?: number;
   deadlineEveryMs?: number;
   repairEveryMs?: number;
-  /** A job in flight this long without a BullMQ job is handed to BullMQ again (ms). */
+  /**
+   * A job in flight this long without a BullMQ job is handed to BullMQ again (ms). Short is safe:
+   * adding a job BullMQ has, or one that has just ended, changes nothing (jobId; the record's guard).
+   */
   repairAfterMs?: number;
 }
 
@@ -44,7 +47,7 @@ export class SchedulerUpkeep {
     if (o.slots > 0) {
       await this.stateCapacity(o.slots).catch(o.onError);
       every(o.capacityEveryMs ?? 5000, () => this.stateCapacity(o.slots));
-      every(o.repairEveryMs ?? 10_000, () => this.repair());
+      every(o.repairEveryMs ?? 5000, () => this.repair());
     }
     every(o.deadlineEveryMs ?? 1000, () => Promise.all(o.pools.map((p) => this.promotion.sweep(p))));
   }
@@ -70,7 +73,7 @@ export class SchedulerUpkeep {
   /** Picks older than repairAfterMs whose BullMQ job is gone: added again, or released when the job has ended. */
   async repair(now = Date.now()): Promise<number> {
     let repaired = 0;
-    const after = this.opts.repairAfterMs ?? 30_000;
+    const after = this.opts.repairAfterMs ?? 5000;
     const { scheduler } = this.promotion;
     for (const pool of this.opts.pools) {
       for (const entry of await scheduler.inflight(pool)) {
