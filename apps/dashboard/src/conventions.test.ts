@@ -30,6 +30,7 @@ describe('@inferq/dashboard and @inferq/telemetry conventions', () => {
       'metricsEndpoint',
       'registerQueueDepth',
       'startHealthServer',
+      'unavailableAnswer',
     ]);
   });
 
