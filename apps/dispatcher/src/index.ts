@@ -50,6 +50,8 @@ export async function startDispatcher(
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'dispatcher');
   const prefix = config.QUEUE_PREFIX;
   const redis = createRedis(config, 'blocking');
+  // Checked once connected (registered before any await, so the event cannot pass unseen).
+  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
   const outboxConn = createRedis(config, 'blocking'); // XREADGROUP BLOCK holds it
   const workerConn = createRedis(config, 'blocking'); // BullMQ's blocking reads hold it
   const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, { connection: redis, prefix });
@@ -65,7 +67,6 @@ export async function startDispatcher(
     ready: async () => started && (await redisAnswers(redis)),
     metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
   });
-  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
   const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });
 
   const processor = createDeliveryProcessor({

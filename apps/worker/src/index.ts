@@ -54,6 +54,9 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig, opts: { logger?: Logger } = {}): Promise<RunningWorker> {
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'worker');
   const redis = createRedis(config, 'blocking');
+  // Checked once connected (registered before any await, so the event cannot pass unseen); awaiting
+  // it would hold the start during an outage for nothing.
+  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
   let telemetry: WorkerTelemetry | undefined;
   // Serves /healthz before anything waits on Redis (SPEC section 12): a worker started during a
   // Redis outage stays alive for its liveness probe, and says 503 on /readyz until it is running.
@@ -99,8 +102,6 @@ async function startPools(
     sim: { ttftMs: config.SIM_TTFT_MS, tokenMs: config.SIM_TOKEN_MS },
     secrets: config.secrets,
   });
-  // Checked once connected; awaiting it here would hold the start during an outage for nothing.
-  redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
 
   // The cancel transition publishes the id of every job canceled while it may be running.
   const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
