@@ -64,7 +64,7 @@ describe('relayJobEvents', () => {
     const msgs = parseSse(w.text());
     expect(msgs.map((m) => m.event)).toEqual(['status', 'status', 'token', 'token', 'status', 'done']);
     expect(msgs.every((m) => /^\d+-\d+$/.test(m.id ?? ''))).toBe(true);
-    expect(JSON.parse(msgs[5]!.data)).toMatchObject({ id, status: 'succeeded', output: { text: 'one two' } });
+    expect(JSON.parse(msgs[5].data)).toMatchObject({ id, status: 'succeeded', output: { text: 'one two' } });
     expect(watcher.watchedJobs).toBe(0);
   });
 
@@ -90,7 +90,7 @@ describe('relayJobEvents', () => {
     await store.fail(id, 't1', { code: 'provider_rejected', message: 'no', retryable: false });
     const all = await events.read(id, undefined, 100);
     const w = writer();
-    await relayJobEvents(deps, id, all[2]!.id, w.out);
+    await relayJobEvents(deps, id, all[2].id, w.out);
     const msgs = parseSse(w.text());
     expect(msgs.map((m) => m.id)).toEqual(all.slice(3).map((e) => e.id));
     expect(msgs.map((m) => m.data)).toEqual([

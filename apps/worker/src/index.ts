@@ -97,7 +97,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       // A job BullMQ fails without our processor deciding it (stalled past the
       // limit): make the record terminal too. The guard makes this a no-op otherwise.
       if (job && err.message.includes('stalled')) {
-        void store.fail(job.id ?? '', String(job.data?.tenant ?? ''), {
+        void store.fail(job.id ?? '', String((job.data as { tenant?: string } | undefined)?.tenant ?? ''), {
           code: 'stalled',
           message: err.message,
           retryable: false,

@@ -48,9 +48,9 @@ describe('JobEventLog', () => {
       'done:',
     ]);
     // Reads resume strictly after an entry id.
-    const rest = await events.read(id, all[2]!.id, 100);
+    const rest = await events.read(id, all[2].id, 100);
     expect(rest.map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
-    expect(await events.read(id, all[5]!.id, 100)).toEqual([]);
+    expect(await events.read(id, all[5].id, 100)).toEqual([]);
   });
 
   it('publishes the job id on the tokens channel with each batch', async () => {
@@ -70,7 +70,7 @@ describe('JobEventLog', () => {
     const id = await newJob();
     const reads = Array.from({ length: 50 }, () => events.read(id, undefined, 10));
     expect(new Set(reads).size).toBe(1);
-    expect((await reads[0])!.length).toBe(1);
+    expect((await reads[0]).length).toBe(1);
   });
 });
 

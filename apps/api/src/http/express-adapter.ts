@@ -76,7 +76,7 @@ function compose(handlers: RequestHandler[]): RequestHandler {
     let i = 0;
     const next = (err?: unknown): void => {
       if (err !== undefined || i === handlers.length) return done(err);
-      handlers[i++]!(req, res, next);
+      handlers[i++](req, res, next);
     };
     next();
   };

@@ -29,7 +29,7 @@ export async function batchCommand(client: InferqClient, args: string[], io: Io)
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError('--concurrency must be a positive integer');
 
-  const items = readBatchInput(positionals[0] as string, v.model);
+  const items = readBatchInput(positionals[0], v.model);
   const state = new BatchState(v.out);
   const pending = items.filter((i) => !state.done.has(i.line));
   const progress = new Progress(io, items.length, items.length - pending.length);
@@ -46,7 +46,7 @@ export async function batchCommand(client: InferqClient, args: string[], io: Io)
   };
   const worker = async (): Promise<void> => {
     while (next < pending.length && !io.signal.aborted && fatal === undefined) {
-      const item = pending[next++] as BatchItem;
+      const item = pending[next++];
       progress.inFlight++;
       progress.update();
       await runOne(item).catch((err: unknown) => {
