@@ -6,6 +6,7 @@ import { QueueJobData, toMessages } from '@inferq/core';
 import type { JobEventLog, JobStore, ResponseCache, StoredRequest } from '@inferq/store';
 import { isCacheable } from '@inferq/store';
 import { classifyFailure, JobCanceledError, JobTimeoutError } from './failure';
+import { failInvalidPayload } from './invalid-payload';
 import type { InflightJobs } from './inflight-jobs';
 import { RetryableJobError } from './retry-policy';
 import { TokenSink } from './token-sink';
@@ -29,7 +30,7 @@ export interface ProcessorDeps {
 export function createInferenceProcessor(deps: ProcessorDeps) {
   return async (job: Job, token?: string): Promise<void> => {
     const parsed = QueueJobData.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('invalid_payload: the queued job does not parse');
+    if (!parsed.success) return failInvalidPayload(deps, job, parsed.error.message);
     const { id, tenant } = parsed.data;
     const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const started = await deps.store.start(id, attempt);
