@@ -9,6 +9,7 @@ import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
 import { startHealthServer } from '@inferq/telemetry';
 import { createInferenceProcessor } from './inference.processor';
+import { failStalledJobs } from './queue-failures';
 import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
 import { startWorkerTelemetry } from './worker-telemetry';
@@ -93,17 +94,8 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       settings: { backoffStrategy: retryStrategy(config.WORKER_RETRY_BASE_MS) },
     });
     w.on('error', (err) => logger.error({ err, pool }, 'worker error'));
-    w.on('failed', (job, err) => {
-      // A job BullMQ fails without our processor deciding it (stalled past the
-      // limit): make the record terminal too. The guard makes this a no-op otherwise.
-      if (job && err.message.includes('stalled')) {
-        void store.fail(job.id ?? '', String((job.data as { tenant?: string } | undefined)?.tenant ?? ''), {
-          code: 'stalled',
-          message: err.message,
-          retryable: false,
-        });
-      }
-    });
+    // A job BullMQ fails without our processor deciding it (stalled past the limit): its record ends too.
+    w.on('failed', failStalledJobs({ store, logger, metrics: telemetry.metrics }, MAX_STALLED_COUNT));
     return w;
   });
 

@@ -6,7 +6,7 @@ import { QueueJobData, toMessages } from '@inferq/core';
 import type { JobEventLog, JobStore, ResponseCache, StoredRequest } from '@inferq/store';
 import { isCacheable } from '@inferq/store';
 import { classifyFailure, JobCanceledError, JobTimeoutError } from './failure';
-import { failInvalidPayload } from './invalid-payload';
+import { failInvalidPayload } from './queue-failures';
 import type { InflightJobs } from './inflight-jobs';
 import { RetryableJobError } from './retry-policy';
 import { TokenSink } from './token-sink';
