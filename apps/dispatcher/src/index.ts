@@ -54,6 +54,7 @@ export async function startDispatcher(
   const workerConn = createRedis(config.REDIS_URL, 'blocking'); // BullMQ's blocking reads hold it
   for (const w of await durabilityWarnings(redis)) logger.warn(w);
   const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, { connection: redis, prefix });
+  // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
   queue.on('error', () => undefined);
   const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });
   const registry = createMetricsRegistry();
@@ -94,6 +95,7 @@ export async function startDispatcher(
     host: config.HOST,
     port: config.METRICS_PORT,
     ready: () => redisAnswers(redis),
+    logger,
     metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
   });
   logger.info({ metricsPort: health.port, attempts: config.WEBHOOK_RETRY_SCHEDULE.length + 1 }, 'dispatcher started');

@@ -104,6 +104,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     port: config.METRICS_PORT,
     ready: () => redisAnswers(redis),
     metrics: telemetry.endpoint,
+    logger,
   });
   logger.info({ pools: config.WORKER_POOLS, concurrency: perPool, host: hostname() }, 'worker started');
 
@@ -116,6 +117,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
         workers.map((w) =>
           w
             .waitUntilReady()
+            // Closed all the same: a connection that never got ready has logged its errors through 'error'.
             .catch(() => undefined)
             .then(() => w.close()),
         ),
@@ -128,6 +130,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
       clearTimeout(timer);
       await telemetry.stop();
       await health.close();
+      // At shutdown a connection already down has nothing left to close.
       await subscriber.quit().catch(() => undefined);
       await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));
       logger.info('worker stopped');

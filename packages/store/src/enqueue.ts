@@ -59,6 +59,7 @@ export class Enqueuer {
     const failed = results.find(([err]) => err)?.[0];
     if (!failed) return b.done();
     // MULTI runs every command even when one fails: take back what did land.
+    // The caller gets the enqueue's own error; a discard that fails too is the same outage.
     await this.store.discard(b.job.id, b.job.tenant).catch(() => undefined);
     b.done(failed);
   }

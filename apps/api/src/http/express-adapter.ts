@@ -97,6 +97,7 @@ async function run(
   const limited = route.auth === 'tenant' && opts.limitRequest ? opts.limitRequest(tenant) : undefined;
   const precheck = route.precheck?.(tenant);
   const body = route.acceptsBody ? readJsonBody(req, res, json) : undefined;
+  // Marked handled now, because each is awaited below in its turn: one that fails first must not be an unhandled rejection.
   for (const p of [precheck, body]) p?.catch(() => undefined);
   if (limited) res.set(await limited);
   await body;
