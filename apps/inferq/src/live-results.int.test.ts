@@ -2,8 +2,8 @@ import type { StartedApi } from '@inferq/api';
 import { createRedis, JobStore } from '@inferq/store';
 import { dropPrefix, openSse, startFakeOpenAI, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 
 // The api and a worker as npm start wires them, the model provider faked at the wire.
 const prefix = testPrefix('live');
