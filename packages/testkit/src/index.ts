@@ -26,3 +26,5 @@ export {
   describeWithChromium,
 } from './browser';
 export type { ChromiumGate } from './browser';
+export { conventionOffences, describeConventions } from './conventions';
+export type { ConventionOffences, ImportUse, PackageConventions } from './conventions';
