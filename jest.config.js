@@ -16,6 +16,8 @@ module.exports = {
     '^@inferq/(api|worker|dispatcher|dashboard)$': '<rootDir>/apps/$1/src/index.ts',
     '^@inferq/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
   },
+  // The default output, then a closing note on browser suites skipped for want of Chromium.
+  reporters: ['default', '<rootDir>/scripts/browser-skip-reporter.js'],
   globalSetup: '<rootDir>/scripts/jest-global-setup.js',
   testTimeout: 30000,
   maxWorkers: 2,

@@ -63,7 +63,7 @@ async function killHolder(id: string): Promise<{ phase: string; recoveryS: numbe
   }, 30_000);
   if (holder.i < 0) return { phase: 'ended', recoveryS: 0 };
   const phase = (await batchOf(id)).status;
-  const victim = apis[holder.i]!;
+  const victim = apis[holder.i];
   await c.kill(victim.app);
   const killed = Date.now();
   apis[holder.i] = await c.startApi(Number(new URL(victim.url).port));
@@ -76,7 +76,7 @@ async function killHolder(id: string): Promise<{ phase: string; recoveryS: numbe
 
 async function lines(fileId: string | null): Promise<BatchOutputLine[]> {
   if (!fileId) return [];
-  const text = await (await fetch(`${apis[0]!.url}/v1/files/${fileId}/content`, { headers: auth() })).text();
+  const text = await (await fetch(`${apis[0].url}/v1/files/${fileId}/content`, { headers: auth() })).text();
   return text
     .split('\n')
     .filter(Boolean)
@@ -89,11 +89,11 @@ it('a batch whose api and worker are SIGKILLed finishes with every request exact
   const kills: Array<{ phase: string; recoveryS: number }> = [];
   const started = Date.now();
 
-  const id = await createBatch(apis[0]!.url, 'main', LINES);
+  const id = await createBatch(apis[0].url, 'main', LINES);
   kills.push(await killHolder(id)); // validating, most likely: the file is checked within a second
   await waitFor(async () => ((await batchOf(id)).request_counts.completed > LINES / 5 ? true : undefined), 60_000);
   kills.push(await killHolder(id));
-  await c.kill(workers[0]!);
+  await c.kill(workers[0]);
   workers[0] = await c.startWorker(WORKER);
   await waitFor(async () => ((await batchOf(id)).request_counts.completed > LINES / 2 ? true : undefined), 60_000);
   kills.push(await killHolder(id));
@@ -103,9 +103,9 @@ it('a batch whose api and worker are SIGKILLed finishes with every request exact
   }, 120_000);
 
   // A second batch, cancelled; its holder killed while it cancels.
-  const second = await createBatch(apis[1]!.url, 'cancel', 2000);
+  const second = await createBatch(apis[1].url, 'cancel', 2000);
   await waitFor(async () => ((await batchOf(second)).request_counts.completed > 100 ? true : undefined), 60_000);
-  await fetch(`${apis[1]!.url}/v1/batches/${second}/cancel`, { method: 'POST', headers: auth() });
+  await fetch(`${apis[1].url}/v1/batches/${second}/cancel`, { method: 'POST', headers: auth() });
   kills.push(await killHolder(second));
   const cancelled = await waitFor(async () => {
     const b = await batchOf(second);

@@ -24,7 +24,8 @@ afterAll(async () => {
 /** The prompt a request carried: which job it belongs to. */
 function jobOf(r: RecordedRequest): string {
   const messages = Array.isArray(r.body.messages) ? (r.body.messages as Array<{ content?: unknown }>) : [];
-  return String(messages[messages.length - 1]?.content ?? '');
+  const content = messages[messages.length - 1]?.content;
+  return typeof content === 'string' ? content : '';
 }
 
 it('jobs back off through a 429 and 5xx storm, never sooner than Retry-After, within max_attempts, and succeed', async () => {

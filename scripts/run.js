@@ -52,6 +52,15 @@ async function withRedis() {
   }
 }
 
+/** typescript-eslint (type-aware, one program: tsconfig.lint.json) and prettier --check over the whole repo. */
+function lint() {
+  ensureInstalled();
+  console.error('[inferq] linting (eslint) ...');
+  node('node_modules/eslint/bin/eslint.js', ['--max-warnings', '0', '.']);
+  console.error('[inferq] checking formatting (prettier --check) ...');
+  node('node_modules/prettier/bin/prettier.cjs', ['--check', '--log-level', 'warn', '.']);
+}
+
 async function test(args) {
   build();
   console.error('[inferq] typechecking sources and tests ...');
@@ -67,6 +76,7 @@ async function test(args) {
     'apps',
     'packages',
   ]);
+  lint();
   await withRedis();
   node('node_modules/jest/bin/jest.js', args);
 }
@@ -97,6 +107,7 @@ async function main() {
   const [command, ...args] = process.argv.slice(2);
   if (command === 'build') return build();
   if (command === 'test') return test(args);
+  if (command === 'lint') return lint();
   if (command === 'start') return startAll();
   if (command === 'chaos') return chaos(args);
   if (command === 'bench') {
@@ -105,7 +116,7 @@ async function main() {
     return node('bench/dist/main.js', args);
   }
   if (APPS[command]) return startOne(APPS[command]);
-  console.error(`usage: node scripts/run.js build|test|start|bench|chaos|${Object.keys(APPS).join('|')}`);
+  console.error(`usage: node scripts/run.js build|test|lint|start|bench|chaos|${Object.keys(APPS).join('|')}`);
   process.exit(2);
 }
 

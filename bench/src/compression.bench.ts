@@ -133,7 +133,7 @@ export function compressionTable(figures: CodecFigures[]): string[] {
         `| ${f.codec} | ` +
         sizes
           .map((s) => {
-            const x = f.bySize[s]!;
+            const x = f.bySize[s];
             return `${Math.round(x.ratio * 100)}% / ${x.compressUsPerKb} / ${x.decompressUsPerKb}`;
           })
           .join(' | ') +

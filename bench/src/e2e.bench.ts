@@ -54,7 +54,7 @@ export async function e2eBench(
   const out = {} as Record<SystemName, E2eFigures>;
   for (const [name, list] of runs) {
     // The median round by commands per job (the upper middle one for an even count).
-    const medianRound = [...list].sort((a, b) => a.commandsPerJob - b.commandsPerJob)[Math.floor(list.length / 2)]!;
+    const medianRound = [...list].sort((a, b) => a.commandsPerJob - b.commandsPerJob)[Math.floor(list.length / 2)];
     out[name] = {
       jobsPerS: median(list.map((x) => x.jobsPerS)),
       commandsPerJob: median(list.map((x) => x.commandsPerJob)),

@@ -50,7 +50,10 @@ export async function latencyBench(
   const queue = new Queue('bench', { connection: redis.duplicate(), prefix: floorPrefix });
   const ids: string[] = [];
   await steady(100, count, async () => {
-    const job = await queue.add('infer', { model: 'sim/echo', input: JSON.parse(JOB_BODY).input });
+    const job = await queue.add('infer', {
+      model: 'sim/echo',
+      input: (JSON.parse(JOB_BODY) as { input: unknown }).input,
+    });
     ids.push(job.id!);
   });
   const pickups: number[] = [];

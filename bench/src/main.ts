@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     let batchError: string | undefined;
     try {
       const [sys] = await fresh(['inferq']);
-      batch = await batchBench(sys!, plan.batchJobs);
+      batch = await batchBench(sys, plan.batchJobs);
     } catch (err) {
       batchError = err instanceof Error ? err.message : String(err);
     }

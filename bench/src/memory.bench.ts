@@ -50,7 +50,7 @@ export async function memoryBench(redisUrl: string, runId: string, quick: boolea
   try {
     const inferq = await inferqMemory(redis, redisUrl, `bench-mem-${runId}`, quick);
     const bull = await bullmqMemory(redis, redisUrl, `bench-mem-bull-${runId}`, quick);
-    return inferq.map((row, i) => ({ ...row, bullmq: bull[i]! }));
+    return inferq.map((row, i) => ({ ...row, bullmq: bull[i] }));
   } finally {
     redis.disconnect();
   }
@@ -82,7 +82,7 @@ async function inferqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     await api.waitFor(/api listening/);
     const groups: string[][] = [];
     for (const s of SIZES)
-      groups.push(await submitAll(`http://127.0.0.1:${port}`, prompts(s.bytes, s.jobs[quick ? 0 : 1]!)));
+      groups.push(await submitAll(`http://127.0.0.1:${port}`, prompts(s.bytes, s.jobs[quick ? 0 : 1])));
     const all = groups.flat();
     const perJob = async (ids: string[], parts: (id: string) => string[]) =>
       (sum(await memoryOf(redis, ids.flatMap(parts))) + (ids.length * (await zsetBytes(redis, prefix))) / all.length) /
@@ -110,13 +110,13 @@ async function inferqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     const expired = await Promise.all(groups.map((ids) => perJob(ids, kept)));
     return SIZES.map((s, i) => ({
       size: s.size,
-      jobs: groups[i]!.length,
-      queued: Math.round(queued[i]!),
-      finishedFresh: Math.round(fresh[i]!),
-      finished: Math.round(finished[i]!),
-      bullmqHash: Math.round(bullmqHash[i]!),
-      compressedInOut: Math.round(compressed[i]!),
-      expired: Math.round(expired[i]!),
+      jobs: groups[i].length,
+      queued: Math.round(queued[i]),
+      finishedFresh: Math.round(fresh[i]),
+      finished: Math.round(finished[i]),
+      bullmqHash: Math.round(bullmqHash[i]),
+      compressedInOut: Math.round(compressed[i]),
+      expired: Math.round(expired[i]),
     }));
   } finally {
     await Promise.all([api.stop(), worker?.stop()]);
@@ -165,7 +165,7 @@ async function bullmqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     const groups: string[][] = [];
     for (const s of SIZES) {
       const jobs = await queue.addBulk(
-        prompts(s.bytes, s.jobs[quick ? 0 : 1]!).map((prompt) => ({
+        prompts(s.bytes, s.jobs[quick ? 0 : 1]).map((prompt) => ({
           name: 'infer',
           data: { model: 'sim/echo', input: { prompt }, params: { max_tokens: 1_000_000 } },
         })),
@@ -198,7 +198,7 @@ async function bullmqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     workerConnection.disconnect(); // BullMQ leaves a connection it was given open
     const finished = await Promise.all(groups.map(perJob));
     for (let i = 0; i < groups.length; i++)
-      rows.push({ queued: Math.round(queued[i]!), finished: Math.round(finished[i]!) });
+      rows.push({ queued: Math.round(queued[i]), finished: Math.round(finished[i]) });
     await queue.obliterate({ force: true });
     return rows;
   } finally {

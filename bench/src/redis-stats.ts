@@ -19,7 +19,7 @@ export async function redisSnapshot(redis: Redis): Promise<RedisSnapshot> {
   let calls = 0;
   // Only the leading calls= of each cmdstat_ line: not rejected_calls= / failed_calls=.
   for (const m of stats.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
-    byCommand[m[1]!] = Number(m[2]);
+    byCommand[m[1]] = Number(m[2]);
     calls += Number(m[2]);
   }
   const cpu = await redis.info('cpu');

@@ -51,7 +51,7 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect(names).toEqual(['status', 'status', 'token', 'token', 'status', 'done']);
     expect(sse.messages.map((m) => m.data).slice(0, 2)).toEqual(['{"status":"queued"}', '{"status":"running"}']);
     expect(new Set(sse.messages.map((m) => m.id)).size).toBe(6);
-    const done = sse.messages[5]!;
+    const done = sse.messages[5];
     expect(token.at).toBeLessThan(done.at);
     const tokens = sse.messages
       .filter((m) => m.event === 'token')
@@ -75,11 +75,11 @@ describe('GET /v1/jobs/{id}/events', () => {
     const first = await events(id);
     await first.ended;
     const ids = first.messages.map((m) => m.id!);
-    const resumed = await events(id, { 'Last-Event-ID': ids[2]! });
+    const resumed = await events(id, { 'Last-Event-ID': ids[2] });
     await resumed.ended;
     expect(resumed.messages.map((m) => m.id)).toEqual(ids.slice(3));
     expect(resumed.messages[0]).toMatchObject({ event: 'token', data: '{"text":"world"}' });
-    const after = await events(id, { 'Last-Event-ID': ids[5]! });
+    const after = await events(id, { 'Last-Event-ID': ids[5] });
     await after.ended;
     expect(after.status).toBe(204);
   });
@@ -92,7 +92,7 @@ describe('GET /v1/jobs/{id}/events', () => {
     await sse.ended;
     expect(sse.messages.map((m) => m.data).slice(0, 2)).toEqual(['{"status":"queued"}', '{"status":"canceled"}']);
     expect(sse.messages[2]).toMatchObject({ event: 'done' });
-    expect(JSON.parse(sse.messages[2]!.data)).toMatchObject({ id, status: 'canceled', timings: { run_ms: 0 } });
+    expect(JSON.parse(sse.messages[2].data)).toMatchObject({ id, status: 'canceled', timings: { run_ms: 0 } });
   });
 
   it("answers 404 for another tenant's job, a missing one and a bad id; 400 for a malformed Last-Event-ID", async () => {

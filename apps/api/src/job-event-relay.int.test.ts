@@ -64,7 +64,7 @@ describe('relayJobEvents', () => {
     const msgs = parseSse(w.text());
     expect(msgs.map((m) => m.event)).toEqual(['status', 'status', 'token', 'token', 'status', 'done']);
     expect(msgs.every((m) => /^\d+-\d+$/.test(m.id ?? ''))).toBe(true);
-    expect(JSON.parse(msgs[5]!.data)).toMatchObject({ id, status: 'succeeded', output: { text: 'one two' } });
+    expect(JSON.parse(msgs[5].data)).toMatchObject({ id, status: 'succeeded', output: { text: 'one two' } });
     expect(watcher.watchedJobs).toBe(0);
   });
 
@@ -90,7 +90,7 @@ describe('relayJobEvents', () => {
     await store.fail(id, 't1', { code: 'provider_rejected', message: 'no', retryable: false });
     const all = await events.read(id, undefined, 100); // running, a, b, failed, done
     const w = writer();
-    await relayJobEvents(deps, id, all[1]!.id, w.out);
+    await relayJobEvents(deps, id, all[1].id, w.out);
     const msgs = parseSse(w.text());
     expect(msgs.map((m) => m.id)).toEqual(all.slice(2).map((e) => e.id));
     expect(msgs.map((m) => m.data)).toEqual([
@@ -112,7 +112,7 @@ describe('relayJobEvents', () => {
   it('finishes from the record when a slow reader outlives the stream (EVENTS_RETENTION)', async () => {
     const id = await runningJob();
     await events.appendTokens(id, 1, 'partial ', null);
-    const seen = (await events.read(id, undefined, 100))[1]!.id; // the reader got as far as the first token
+    const seen = (await events.read(id, undefined, 100))[1].id; // the reader got as far as the first token
     await store.succeed(id, 't1', {
       output: { text: 'partial answer', finish_reason: 'stop' },
       usage: { input_tokens: 1, output_tokens: 2 },
@@ -125,7 +125,7 @@ describe('relayJobEvents', () => {
     const msgs = parseSse(w.text());
     // No token again (the reader saw part of the text): the final status, then `done` with the whole record.
     expect(msgs.map((m) => m.event)).toEqual(['status', 'done']);
-    expect(msgs[1]!.id).toBe(doneId);
-    expect(JSON.parse(msgs[1]!.data)).toMatchObject({ id, output: { text: 'partial answer' } });
+    expect(msgs[1].id).toBe(doneId);
+    expect(JSON.parse(msgs[1].data)).toMatchObject({ id, output: { text: 'partial answer' } });
   });
 });

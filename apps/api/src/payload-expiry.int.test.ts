@@ -46,8 +46,8 @@ it('replays from the record once the event stream is gone, with the output as on
   const sse = await openSse(`${t.api.url}/v1/jobs/${id}/events`, AUTH_ACME);
   await sse.ended;
   expect(sse.messages.map((m) => m.event)).toEqual(['status', 'token', 'done']);
-  expect(JSON.parse(sse.messages[1]!.data)).toEqual({ text: OUTPUT });
-  const done = sse.messages[2]!;
+  expect(JSON.parse(sse.messages[1].data)).toEqual({ text: OUTPUT });
+  const done = sse.messages[2];
   expect(JSON.parse(done.data)).toMatchObject({ id, status: 'succeeded', output: { text: OUTPUT } });
   // EventSource reconnects with the last id it saw: nothing more (204).
   const again = await fetch(`${t.api.url}/v1/jobs/${id}/events`, {
@@ -79,5 +79,5 @@ it('keeps the record after PAYLOAD_RETENTION: output null, expired, usage, timin
   const sse = await openSse(`${t.api.url}/v1/jobs/${id}/events`, AUTH_ACME);
   await sse.ended;
   expect(sse.messages.map((m) => m.event)).toEqual(['status', 'done']);
-  expect(JSON.parse(sse.messages[1]!.data)).toMatchObject({ id, output: null, expired: true });
+  expect(JSON.parse(sse.messages[1].data)).toMatchObject({ id, output: null, expired: true });
 }, 30_000);

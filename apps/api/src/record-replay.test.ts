@@ -38,7 +38,7 @@ describe('record replay', () => {
       ['token', '1700000000499-1'],
       ['done', '1700000000500-7'],
     ]);
-    expect(frames[1]!.data).toBe('{"text":"hello"}');
+    expect(frames[1].data).toBe('{"text":"hello"}');
   });
 
   it('gives a resuming client status and done, and one that saw done nothing', () => {

@@ -30,6 +30,7 @@ export function createQueueBoard(opts: {
     let q = open.get(name);
     if (!q) {
       q = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
+      // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
       q.on('error', () => undefined);
       open.set(name, q);
     }

@@ -66,9 +66,12 @@ export async function startDashboard(
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
-  const refresh = setInterval(() => void workers().catch(() => undefined), REFRESH_MS);
+  // A refresh Redis cannot answer keeps the last list of queues; the next one tries again.
+  const refreshQueues = () =>
+    void workers().catch((err: unknown) => logger.warn({ err }, 'could not refresh the fleet and its queues'));
+  const refresh = setInterval(refreshQueues, REFRESH_MS);
   refresh.unref();
-  void workers().catch(() => undefined);
+  refreshQueues();
   logger.info({ url: `${url}${BOARD_PATH}`, readOnly: config.DASHBOARD_READ_ONLY }, 'dashboard listening');
 
   let closing: Promise<void> | undefined;

@@ -40,9 +40,9 @@ it('delivers the event after its dispatcher is SIGKILLed mid-delivery and anothe
   const second = dispatcher();
   await second.waitForOutput(/dispatcher started/);
   const [hung, delivered] = await receivedAtLeast(2);
-  expect(hung!.headers['webhook-id']).toBe(`${id}.succeeded`);
-  expect(delivered!.headers['webhook-id']).toBe(`${id}.succeeded`);
-  expect(verifyWebhook(await h.secrets.current('acme'), delivered!.body, delivered!.headers)).toMatchObject({
+  expect(hung.headers['webhook-id']).toBe(`${id}.succeeded`);
+  expect(delivered.headers['webhook-id']).toBe(`${id}.succeeded`);
+  expect(verifyWebhook(await h.secrets.current('acme'), delivered.body, delivered.headers)).toMatchObject({
     type: 'job.succeeded',
     data: { id },
   });

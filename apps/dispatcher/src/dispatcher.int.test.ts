@@ -33,11 +33,11 @@ describe('dispatcher', () => {
   it('delivers a signed job.succeeded that the standardwebhooks library verifies, and records the attempt', async () => {
     const id = await h.succeededJob('acme', {}, '/signed');
     const [req] = await arrived('/signed', 1);
-    const payload = verify(await h.secrets.current('acme'), req!);
+    const payload = verify(await h.secrets.current('acme'), req);
     expect(payload).toMatchObject({ type: 'job.succeeded', data: { id, status: 'succeeded', output: { text: 'hi' } } });
-    expect(header(req!, 'webhook-id')).toBe(`${id}.succeeded`);
+    expect(header(req, 'webhook-id')).toBe(`${id}.succeeded`);
     const otherSecret = await h.secrets.current('globex');
-    expect(() => verify(otherSecret, req!)).toThrow();
+    expect(() => verify(otherSecret, req)).toThrow();
     const rec = await h.deliveries(id, 1);
     expect(rec.webhook!.deliveries).toEqual([
       expect.objectContaining({
@@ -85,7 +85,7 @@ describe('dispatcher', () => {
     const id = await h.succeededJob('acme', {}, '/exhaust');
     const rec = await h.deliveries(id, 4);
     expect(rec.webhook!.deliveries.map((d) => d.attempt)).toEqual([1, 2, 3, 4]);
-    expect(rec.webhook!.deliveries[3]!.error).toBe('HTTP 500; no further attempts');
+    expect(rec.webhook!.deliveries[3].error).toBe('HTTP 500; no further attempts');
     const failed = await waitFor(async () => {
       const j = await h.queue.getJob(`${id}.succeeded`);
       return j && (await j.getState()) === 'failed' ? j : undefined;
@@ -99,7 +99,7 @@ describe('dispatcher', () => {
     h.receiver.script({ status: 429, headers: { 'retry-after': '2' } });
     const id = await h.succeededJob('acme', {}, '/later');
     const [first, second] = await arrived('/later', 2);
-    expect(second!.at - first!.at).toBeGreaterThanOrEqual(1900);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(1900);
     expect((await h.deliveries(id, 2)).webhook!.deliveries.map((d) => d.status_code)).toEqual([429, 200]);
   });
 
@@ -125,9 +125,9 @@ describe('dispatcher', () => {
     const fresh = await h.secrets.rotate('rotating');
     await h.succeededJob('rotating', {}, '/rotated');
     const [req] = await arrived('/rotated', 1);
-    expect(header(req!, 'webhook-signature').split(' ')).toHaveLength(2);
-    expect(verify(old, req!).type).toBe('job.succeeded');
-    expect(verify(fresh, req!).type).toBe('job.succeeded');
+    expect(header(req, 'webhook-signature').split(' ')).toHaveLength(2);
+    expect(verify(old, req).type).toBe('job.succeeded');
+    expect(verify(fresh, req).type).toBe('job.succeeded');
   });
 
   it('redelivers the terminal event on request, with the same webhook-id', async () => {

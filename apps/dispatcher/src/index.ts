@@ -55,6 +55,7 @@ export async function startDispatcher(
   const outboxConn = createRedis(config, 'blocking'); // XREADGROUP BLOCK holds it
   const workerConn = createRedis(config, 'blocking'); // BullMQ's blocking reads hold it
   const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, { connection: redis, prefix });
+  // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
   queue.on('error', () => undefined);
   const registry = createMetricsRegistry();
   registerQueueDepth(registry, () => [queue]);
@@ -65,6 +66,7 @@ export async function startDispatcher(
     host: config.HOST,
     port: config.METRICS_PORT,
     ready: async () => started && (await redisAnswers(redis)),
+    logger,
     metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
   });
   const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });

@@ -32,7 +32,7 @@ it('takes over entries a dead consumer read but never acknowledged, and delivers
     outbox,
     '>',
   )) as Array<[string, unknown[]]>;
-  expect(read[0]![1]).toHaveLength(3); // running (not subscribed), succeeded, its duplicate
+  expect(read[0][1]).toHaveLength(3); // running (not subscribed), succeeded, its duplicate
 
   dispatcher = await startDispatcher(loadDispatcherConfig(h.env({ DISPATCHER_LOCK_MS: '1000' })));
   await waitFor(() => (h.receiver.received.length >= 1 ? true : undefined), 15_000);

@@ -109,7 +109,7 @@ export class OutboxConsumer {
     const results = await Promise.allSettled(entries.map(([id, fields]) => this.handle(id, fields)));
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed.length)
-      this.o.logger.error({ err: failed[0]!.reason, count: failed.length }, 'webhook outbox entries left pending');
+      this.o.logger.error({ err: failed[0].reason, count: failed.length }, 'webhook outbox entries left pending');
   }
 
   private async handle(id: string, fields: string[]): Promise<void> {

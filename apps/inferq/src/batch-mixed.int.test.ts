@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropPrefix, startFakeOpenAI, testPrefix } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 import { BatchHttp, chatLine, contentOf, jsonl } from './test/batch-fixtures';
 
 /**
@@ -80,10 +80,10 @@ it('runs 1,000 requests over three backends: 900 answers, 100 failures, each req
   expect(broken.requests).toHaveLength(100);
 
   // The jobs are ordinary jobs: readable, low priority, tagged with the batch.
-  const job = await fetch(`${sys.api.url}/v1/jobs/${out[0]!.response!.request_id}`, {
+  const job = await fetch(`${sys.api.url}/v1/jobs/${out[0].response!.request_id}`, {
     headers: { authorization: `Bearer ${KEY}` },
   }).then((r) => r.json() as Promise<{ metadata: Record<string, string> }>);
-  expect(job.metadata).toMatchObject({ batch_id: batch.id, custom_id: out[0]!.custom_id });
+  expect(job.metadata).toMatchObject({ batch_id: batch.id, custom_id: out[0].custom_id });
 }, 180_000);
 
 it("answers each request over the tenant's daily token budget with budget_exceeded", async () => {

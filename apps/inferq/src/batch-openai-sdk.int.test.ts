@@ -1,8 +1,8 @@
 import OpenAI, { toFile } from 'openai';
 import type { BatchOutputLine } from '@inferq/core';
 import { dropPrefix, testPrefix } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 import { chatLine, jsonl } from './test/batch-fixtures';
 
 /** The Batch API driven by the real openai SDK, exactly as a user of OpenAI's Batch API would. */

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { JobRecord } from '@inferq/core';
 import { createRedis, PoolScheduler } from '@inferq/store';
 import { dropPrefix, promValue, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 
 /**
  * The fair scheduler through the running system (SPEC section 9): the real

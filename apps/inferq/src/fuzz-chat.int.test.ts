@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { dropPrefix, testPrefix } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 import { hostileChatBody, hostileContentType } from './test/hostile-chat-bodies';
 
 /**

@@ -2,8 +2,8 @@ import type { StartedApi } from '@inferq/api';
 import { createRedis, JobStore } from '@inferq/store';
 import { dropPrefix, openSse, startFakeOpenAI, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 
 // The api and a worker as npm start wires them, the model provider faked at the wire.
 const prefix = testPrefix('live');
@@ -54,10 +54,10 @@ describe('live results', () => {
     const sse = await openSse(`${api.url}/v1/jobs/${id}/events`, auth);
     await sse.ended;
     const tokens = sse.messages.filter((m) => m.event === 'token');
-    const done = sse.messages[sse.messages.length - 1]!;
+    const done = sse.messages[sse.messages.length - 1];
     expect(done.event).toBe('done');
     // 12 tokens 150 ms apart: the first is on the client more than a second before done.
-    expect(done.at - tokens[0]!.at).toBeGreaterThan(1000);
+    expect(done.at - tokens[0].at).toBeGreaterThan(1000);
     expect(tokens.length).toBeGreaterThan(5);
     const record = JSON.parse(done.data) as {
       status: string;
@@ -88,7 +88,7 @@ describe('live results', () => {
     expect(abortMs).toBeLessThan(1000);
     await sse.ended;
     expect(sse.messages.slice(-2).map((m) => m.event)).toEqual(['status', 'done']);
-    expect(sse.messages[sse.messages.length - 2]!.data).toBe('{"status":"canceled"}');
+    expect(sse.messages[sse.messages.length - 2].data).toBe('{"status":"canceled"}');
 
     // A late result of the aborted call (or any other attempt) cannot overwrite it.
     const late = await store.succeed(id, 'acme', {

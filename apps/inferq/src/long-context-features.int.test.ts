@@ -1,8 +1,8 @@
 import type { JobRecord } from '@inferq/core';
 import { createRedis, ResponseCache } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 import { longText, sha256 } from './test/long-text';
 
 // Idempotent replays and the response cache with a 1 MB prompt: large

@@ -85,8 +85,8 @@ it('carries a 2 MB prompt through submit, worker and provider, and out through G
 
   // The provider got the whole prompt.
   const [sent] = await fake.waitForRequests(1, 60_000);
-  const messages = sent!.body.messages as Array<{ content: string }>;
-  expect(sha256(messages[messages.length - 1]!.content)).toBe(PROMPT_SHA);
+  const messages = sent.body.messages as Array<{ content: string }>;
+  expect(sha256(messages[messages.length - 1].content)).toBe(PROMPT_SHA);
 
   // GET with ?wait.
   // A keep-alive socket the server closed while the client sat idle resets on reuse (Node closes idle
@@ -99,7 +99,7 @@ it('carries a 2 MB prompt through submit, worker and provider, and out through G
   // SSE followed live: the tokens join back into the prompt; `done` carries it too.
   await live.ended;
   expect(sha256(tokensOf(live.messages))).toBe(PROMPT_SHA);
-  const liveDone = live.messages[live.messages.length - 1]!;
+  const liveDone = live.messages[live.messages.length - 1];
   expect(liveDone.event).toBe('done');
   expect(sha256((JSON.parse(liveDone.data) as JobRecord).output!.text)).toBe(PROMPT_SHA);
 
@@ -113,7 +113,7 @@ it('carries a 2 MB prompt through submit, worker and provider, and out through G
   const { secret } = (await (await fetch(`${all.apiUrl}/v1/webhooks/secret`, { headers: auth })).json()) as {
     secret: string;
   };
-  const payload = verifyWebhook(secret, hook!.body, hook!.headers) as WebhookPayload;
+  const payload = verifyWebhook(secret, hook.body, hook.headers) as WebhookPayload;
   expect(payload).toMatchObject({ type: 'job.succeeded', data: { id, status: 'succeeded' } });
   expect(sha256(payload.data.output!.text)).toBe(PROMPT_SHA);
 
@@ -122,15 +122,15 @@ it('carries a 2 MB prompt through submit, worker and provider, and out through G
   const late = await sse(id);
   await late.ended;
   expect(late.messages.map((m) => m.event)).toEqual(['status', 'token', 'done']);
-  expect(JSON.parse(late.messages[0]!.data)).toEqual({ status: 'succeeded' });
+  expect(JSON.parse(late.messages[0].data)).toEqual({ status: 'succeeded' });
   expect(sha256(tokensOf(late.messages))).toBe(PROMPT_SHA);
-  expect(late.messages[2]!.id).toBe(liveDone.id);
+  expect(late.messages[2].id).toBe(liveDone.id);
 
   // A client that saw `done` reconnects and is told there is nothing more; one cut short gets `done` again.
   expect(
     (await fetch(`${all.apiUrl}/v1/jobs/${id}/events`, { headers: { ...auth, 'last-event-id': liveDone.id! } })).status,
   ).toBe(204);
-  const resumed = await sse(id, { 'last-event-id': live.messages[1]!.id! });
+  const resumed = await sse(id, { 'last-event-id': live.messages[1].id! });
   await resumed.ended;
   expect(resumed.messages.map((m) => m.event)).toEqual(['status', 'done']);
 }, 180_000);

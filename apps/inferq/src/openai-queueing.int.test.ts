@@ -4,8 +4,8 @@ import type { StartedApi } from '@inferq/api';
 import type { JobRecord } from '@inferq/core';
 import { dropPrefix, startFakeOpenAI, testPrefix, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 
 // /v1/chat/completions as a queue: one worker slot, so what waits shows the
 // order of service; a second api with SYNC_WAIT_S=1 shows the 504.
@@ -112,7 +112,7 @@ it('cancels the job of a client that gives up waiting; the provider sees the abo
   expect(running?.status).toBe('running');
   controller.abort();
   expect(await call).toBeInstanceOf(OpenAI.APIUserAbortError);
-  await waitFor(async () => ((await record(running!.id)).status === 'canceled' ? true : undefined), 10_000);
+  await waitFor(async () => ((await record(running.id)).status === 'canceled' ? true : undefined), 10_000);
   await waitFor(() => (fake.requests[0]?.aborted ? true : undefined), 10_000);
 });
 
@@ -125,7 +125,7 @@ it('answers 409 (not retried) when someone else cancels the job it waits for', a
   await fake.waitForRequests(1);
   const before = (await jobs()).length;
   const [running] = await jobs();
-  await fetch(`${stack.api.url}/v1/jobs/${running!.id}/cancel`, { method: 'POST', headers: auth });
+  await fetch(`${stack.api.url}/v1/jobs/${running.id}/cancel`, { method: 'POST', headers: auth });
   const err = await call;
   expect(err).toBeInstanceOf(OpenAI.ConflictError);
   expect(err).toMatchObject({ status: 409, code: 'conflict' });

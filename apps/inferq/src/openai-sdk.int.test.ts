@@ -3,8 +3,8 @@ import { ChatCompletion, ChatCompletionChunk } from '@inferq/core';
 import type { JobRecord } from '@inferq/core';
 import { dropPrefix, startFakeAnthropic, startFakeOpenAI, testPrefix, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 
 // The real OpenAI Node SDK against the api and a worker as npm start wires
 // them; the model providers are faked at the wire.
@@ -72,7 +72,7 @@ describe.each([
         message: expect.objectContaining({ content: PROMPT }),
       }),
     ]);
-    expect(data.choices[0]!.message.role).toBe('assistant');
+    expect(data.choices[0].message.role).toBe('assistant');
     expect(data.usage?.completion_tokens).toBe(6);
     expect(data.usage!.total_tokens).toBe(data.usage!.prompt_tokens + 6);
     const rec = await record(id);
@@ -80,10 +80,10 @@ describe.each([
     expect(data.created).toBe(Math.floor(Date.parse(rec.created_at) / 1000));
     if (fake()) {
       const [sent] = await fake()!.waitForRequests(1);
-      expect(sent!.body.model).toBe(model.slice(model.indexOf('/') + 1));
+      expect(sent.body.model).toBe(model.slice(model.indexOf('/') + 1));
       // The anthropic backend sends no temperature (its Messages API version refuses some values).
-      if (provider === 'openai') expect(sent!.body.temperature).toBe(0.5);
-      expect(sent!.body.max_tokens ?? sent!.body.max_completion_tokens).toBe(64);
+      if (provider === 'openai') expect(sent.body.temperature).toBe(0.5);
+      expect(sent.body.max_tokens ?? sent.body.max_completion_tokens).toBe(64);
     }
   });
 
@@ -97,15 +97,15 @@ describe.each([
     const id = response.headers.get('x-inferq-job-id')!;
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const c of stream) chunks.push(c);
-    expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
+    expect(chunks[0].choices[0].delta.role).toBe('assistant');
     for (const c of chunks) expect(ChatCompletionChunk.parse(c)).toMatchObject({ id: `chatcmpl-${id.slice(4)}` });
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text).toBe(PROMPT);
     expect(chunks.filter((c) => c.choices[0]?.delta.content).length).toBeGreaterThan(1);
-    const last = chunks[chunks.length - 1]!;
+    const last = chunks[chunks.length - 1];
     expect(last.choices).toEqual([]);
     expect(last.usage).toMatchObject({ completion_tokens: 6 });
-    expect(chunks[chunks.length - 2]!.choices[0]!.finish_reason).toBe('stop');
+    expect(chunks[chunks.length - 2].choices[0].finish_reason).toBe('stop');
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     expect((await record(id)).status).toBe('succeeded');
   });
@@ -116,7 +116,7 @@ describe.each([
     for await (const c of stream) chunks.push(c);
     expect(chunks.every((c) => !('usage' in c))).toBe(true);
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('one two ');
-    expect(chunks[chunks.length - 1]!.choices[0]!.finish_reason).toBe('length');
+    expect(chunks[chunks.length - 1].choices[0].finish_reason).toBe('length');
   });
 });
 
@@ -157,7 +157,7 @@ it('accepts OpenAI fields it does not know (ignored) and developer messages', as
     }),
   });
   expect(res.status).toBe(200);
-  expect(((await res.json()) as OpenAI.ChatCompletion).choices[0]!.message.content).toBe('hello there');
+  expect(((await res.json()) as OpenAI.ChatCompletion).choices[0].message.content).toBe('hello there');
   const rec = await record(res.headers.get('x-inferq-job-id')!);
   expect(rec.metadata).toEqual({ app: 'demo', user: 'user-42' });
 });

@@ -95,7 +95,7 @@ it('serves 500 concurrent SSE clients on one api process, every one to done', as
   for (const { id, sse } of streams) {
     const done = sse.messages[sse.messages.length - 1];
     expect(done?.event).toBe('done');
-    const record = JSON.parse(done!.data) as { id: string; status: string; output: { text: string } };
+    const record = JSON.parse(done.data) as { id: string; status: string; output: { text: string } };
     expect(record).toMatchObject({ id, status: 'succeeded' });
     const text = sse.messages
       .filter((m) => m.event === 'token')

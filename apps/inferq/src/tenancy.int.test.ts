@@ -5,8 +5,8 @@ import type { StartedApi, UsageRow } from '@inferq/api';
 import { JobRecord } from '@inferq/core';
 import { createRedis, ResponseCache } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
-import { startApiAndWorker } from './test/api-and-worker';
-import type { ApiAndWorker } from './test/api-and-worker';
+import { startApiAndWorker } from '@inferq/test-stack';
+import type { ApiAndWorker } from '@inferq/test-stack';
 
 /**
  * Usage counters and the response cache through the running system: the real

@@ -53,7 +53,7 @@ it('delivers a signed job.succeeded to a local receiver and shows every attempt 
   const { secret } = (await (await fetch(`${all.apiUrl}/v1/webhooks/secret`, { headers: auth })).json()) as {
     secret: string;
   };
-  expect(verifyWebhook(secret, delivered!.body, delivered!.headers)).toMatchObject({
+  expect(verifyWebhook(secret, delivered.body, delivered.headers)).toMatchObject({
     type: 'job.succeeded',
     data: { id, output: { text: 'hook me' } },
   });

@@ -55,7 +55,9 @@ export async function startHeartbeat(opts: {
     stop: async () => {
       clearInterval(timer);
       await pending;
-      await opts.registry.remove(id).catch(() => undefined);
+      await opts.registry
+        .remove(id)
+        .catch((err: unknown) => opts.logger.warn({ err }, 'fleet record not removed; it expires on its own'));
     },
   };
 }

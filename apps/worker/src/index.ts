@@ -20,6 +20,7 @@ import { MAX_STALLED_COUNT } from './env';
 import { JobCanceledError, WorkerShutdownError } from './failure';
 import { startHealthServer, unavailableAnswer } from '@inferq/telemetry';
 import { createInferenceProcessor } from './inference.processor';
+import { failStalledJobs } from './queue-failures';
 import { InflightJobs } from './inflight-jobs';
 import { retryStrategy } from './retry-policy';
 import { startWorkerTelemetry } from './worker-telemetry';
@@ -65,6 +66,7 @@ export async function startWorker(config: WorkerConfig, opts: { logger?: Logger 
     port: config.METRICS_PORT,
     ready: async () => telemetry !== undefined && (await redisAnswers(redis)),
     metrics: (auth) => telemetry?.endpoint(auth) ?? Promise.resolve(unavailableAnswer('waiting for Redis')),
+    logger,
   });
   try {
     const started = await startPools(config, logger, redis, (t) => (telemetry = t));
@@ -147,17 +149,8 @@ async function startPools(
       settings: { backoffStrategy: retryStrategy(config.WORKER_RETRY_BASE_MS) },
     });
     w.on('error', (err) => logger.error({ err, pool }, 'worker error'));
-    w.on('failed', (job, err) => {
-      // A job BullMQ fails without our processor deciding it (stalled past the
-      // limit): make the record terminal too. The guard makes this a no-op otherwise.
-      if (job && err.message.includes('stalled')) {
-        const id = job.id ?? '';
-        void store
-          .fail(id, String(job.data?.tenant ?? ''), { code: 'stalled', message: err.message, retryable: false })
-          .then(() => promotion.finish(pool, id, null))
-          .catch((e: unknown) => logger.warn({ err: e, jobId: id }, 'could not end a stalled job'));
-      }
-    });
+    // A job BullMQ fails without our processor deciding it (stalled past the limit): its record ends too.
+    w.on('failed', failStalledJobs({ store, logger, metrics: telemetry.metrics, promotion }, MAX_STALLED_COUNT));
     return w;
   });
 
@@ -180,6 +173,7 @@ async function startPools(
         workers.map((w) =>
           w
             .waitUntilReady()
+            // Closed all the same: a connection that never got ready has logged its errors through 'error'.
             .catch(() => undefined)
             .then(() => w.close()),
         ),
@@ -192,6 +186,7 @@ async function startPools(
       clearTimeout(timer);
       await telemetry.stop();
       await queues.close();
+      // At shutdown a connection already down has nothing left to close.
       await subscriber.quit().catch(() => undefined);
       await Promise.all([redis, ...connections].map((c) => c.quit().catch(() => undefined)));
       logger.info('worker stopped');

@@ -6,6 +6,7 @@ import { poolOfQueue, QueueJobData, toMessages } from '@inferq/core';
 import type { JobEventLog, JobStore, Promotion, ResponseCache, StoredRequest } from '@inferq/store';
 import { DEADLINE_ERROR, isCacheable } from '@inferq/store';
 import { classifyFailure, JobCanceledError, JobTimeoutError } from './failure';
+import { failInvalidPayload } from './queue-failures';
 import type { InflightJobs } from './inflight-jobs';
 import { RetryableJobError } from './retry-policy';
 import { TokenSink } from './token-sink';
@@ -46,7 +47,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
       if (settled) {
         const pool = poolOfQueue(job.queueName);
         await deps.promotion
-          .finish(pool, String(job.data?.id ?? job.id), settled.tokens)
+          .finish(pool, job.id ?? '', settled.tokens)
           .catch((err: unknown) =>
             deps.logger.warn({ err, pool }, 'scheduler finish failed; the repair loop frees the slot'),
           );
@@ -58,7 +59,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
 function createAttemptRunner(deps: ProcessorDeps) {
   return async (job: Job, token: string | undefined, settle: Settle): Promise<void> => {
     const parsed = QueueJobData.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('invalid_payload: the queued job does not parse');
+    if (!parsed.success) return failInvalidPayload(deps, job, parsed.error.message);
     const { id, tenant } = parsed.data;
     const attempt = Math.max(job.attemptsStarted, job.attemptsMade + 1);
     const started = await deps.store.start(id, attempt);

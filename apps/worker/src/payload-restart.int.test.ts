@@ -40,7 +40,7 @@ it('reads back a compressed input after a restart and finishes the job', async (
     expect(rec.status).toBe('succeeded');
     expect(rec.output?.text).toBe(DOC);
     const calls = await fake.waitForRequests(2, 20_000);
-    expect(calls[1]!.body.messages).toEqual([{ role: 'user', content: DOC }]);
+    expect(calls[1].body.messages).toEqual([{ role: 'user', content: DOC }]);
   } finally {
     await second.close();
   }

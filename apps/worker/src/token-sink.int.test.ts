@@ -40,7 +40,7 @@ describe('TokenSink', () => {
     const id = await runningJob();
     const sink = sinkFor(id);
     const words = Array.from({ length: 2000 }, (_, i) => `w${i} `);
-    sink.push(words[0]!);
+    sink.push(words[0]);
     await sleep(100);
     expect(await tokenTexts(id)).toEqual(['w0 ']);
     for (const w of words.slice(1)) sink.push(w);

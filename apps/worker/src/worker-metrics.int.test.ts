@@ -59,7 +59,7 @@ it('counts finished jobs, tokens, backend errors and latencies by model, without
   // Queue depth, read from BullMQ at scrape time: the failed job is kept in the failed set.
   expect(v('inferq_queue_jobs', { queue: 'pool-default', state: 'failed' })).toBe(1);
   expect(v('inferq_queue_jobs', { queue: 'pool-default', state: 'waiting' })).toBe(0);
-  expect(v('inferq_process_resident_memory_bytes', {})).toBeGreaterThan(0);
+  expect(v('process_resident_memory_bytes', {})).toBeGreaterThan(0);
   for (const id of [...ids, failing]) expect(text).not.toContain(id);
   // Only the fair-share counter (SPEC section 9) names tenants.
   const tenantLines = text.split('\n').filter((l) => l.includes('tenant='));

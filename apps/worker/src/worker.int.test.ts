@@ -61,7 +61,7 @@ describe('worker', () => {
     expect(rec).toMatchObject({ status: 'succeeded', attempts: 3, output: { text: 'third time lucky' } });
     expect(fake.requests).toHaveLength(3);
     // The retry after the 429 waited at least its Retry-After of 1 s.
-    expect(fake.requests[1]!.time - fake.requests[0]!.time).toBeGreaterThanOrEqual(950);
+    expect(fake.requests[1].time - fake.requests[0].time).toBeGreaterThanOrEqual(950);
   });
 
   it('fails at once on a provider 400, with exactly one call', async () => {

@@ -108,7 +108,7 @@ export async function runOnCluster(runId: string): Promise<ClusterRun> {
       return {
         steps,
         notStarted: fleet.notStarted,
-        nodes: after.map((a, i) => statsDelta(before[i] as NodeStats, a)),
+        nodes: after.map((a, i) => statsDelta(before[i], a)),
         logErrors: logErrors(fleet),
       };
     } finally {

@@ -1,5 +1,6 @@
 import type { FinishReason, JobParams, Message } from '@inferq/core';
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, MessageParam, StopReason } from '@anthropic-ai/sdk/resources/messages';
 import type { Backend, GenerateOptions, GenerateRequest, GenerateResult } from './backend.types';
 import { classifyProviderError, type ProviderErrorView } from './classify-error';
@@ -50,8 +51,9 @@ export function toAnthropicParams(model: string, messages: Message[], params: Jo
 export function describeAnthropicError(err: unknown): ProviderErrorView {
   if (!(err instanceof APIError)) return { timeout: false, connection: false };
   return {
-    status: err.status,
-    headers: err.headers,
+    // The SDK's `instanceof` narrowing leaves these two `any`.
+    status: err.status as number | undefined,
+    headers: err.headers as ProviderErrorView['headers'],
     streamErrorType: err.status === undefined && err.type ? err.type : undefined,
     timeout: err instanceof APIConnectionTimeoutError,
     connection: err instanceof APIConnectionError,

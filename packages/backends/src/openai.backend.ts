@@ -1,5 +1,6 @@
 import type { FinishReason, JobParams, Usage } from '@inferq/core';
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type OpenAI from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { Backend, GenerateOptions, GenerateRequest, GenerateResult } from './backend.types';
 import { classifyProviderError, type ProviderErrorView } from './classify-error';
@@ -36,8 +37,9 @@ export function describeOpenAIError(err: unknown): ProviderErrorView {
   if (!(err instanceof APIError)) return { timeout: false, connection: false };
   const streamType = err.status === undefined && typeof err.type === 'string' ? err.type : undefined;
   return {
-    status: err.status,
-    headers: err.headers,
+    // The SDK's `instanceof` narrowing leaves these two `any`.
+    status: err.status as number | undefined,
+    headers: err.headers as ProviderErrorView['headers'],
     streamErrorType: streamType ?? (err.status === undefined && err.code ? err.code : undefined),
     timeout: err instanceof APIConnectionTimeoutError,
     connection: err instanceof APIConnectionError,

@@ -42,7 +42,7 @@ it('submit --stream prints tokens as they arrive', async () => {
   expect(r.stdout.trim()).toBe(prompt);
   // Written piecemeal over the ~1.2 s of generation, not at once at the end.
   expect(r.stdoutTimes.length).toBeGreaterThan(3);
-  expect(r.stdoutTimes.at(-1)! - r.stdoutTimes[0]!).toBeGreaterThan(300);
+  expect(r.stdoutTimes.at(-1)! - r.stdoutTimes[0]).toBeGreaterThan(300);
 });
 
 it('submit prints the id; get --wait prints the record; cancel of an ended job is a 409', async () => {

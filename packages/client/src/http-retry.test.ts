@@ -40,7 +40,7 @@ it('retries a 429 after the Retry-After the server gave', async () => {
   const client = new InferqClient({ baseUrl: url, apiKey: 'k' });
   await expect(client.models.list()).resolves.toEqual([]);
   expect(seen).toHaveLength(3);
-  expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(950); // honoured, not guessed
+  expect(seen[1] - seen[0]).toBeGreaterThanOrEqual(950); // honoured, not guessed
 });
 
 it('gives up after maxRetries with the typed error and its Retry-After', async () => {

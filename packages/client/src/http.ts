@@ -47,6 +47,7 @@ export class HttpClient {
       if (res.ok) return res;
       const retryAfter = res.headers.get('retry-after');
       if (RETRY_STATUSES.has(res.status) && attempt <= maxRetries) {
+        // Only frees the discarded answer's connection; the retry is what matters.
         await res.body?.cancel().catch(() => undefined);
         const delay = retryDelayMs(retryAfter, attempt, {
           baseMs: this.opts.retryBaseMs ?? 500,
@@ -85,6 +86,7 @@ export class HttpClient {
 }
 
 async function toApiError(res: Response, retryAfter: string | null): Promise<InferqApiError> {
+  // A body cut off midway still leaves the status, which the error carries.
   const text = await res.text().catch(() => '');
   let body: Partial<ErrorBodyShape> = {};
   try {

@@ -67,7 +67,7 @@ const NAMES = new Set(['status', 'token', 'done']);
 /** Known events only: a server newer than this SDK may send others, which are skipped. */
 function toJobEvent(raw: SseEvent): JobEvent | undefined {
   if (!NAMES.has(raw.event)) return undefined;
-  return { type: raw.event, id: raw.id, data: JSON.parse(raw.data) } as JobEvent;
+  return { type: raw.event, id: raw.id, data: JSON.parse(raw.data) as unknown } as JobEvent;
 }
 
 /**

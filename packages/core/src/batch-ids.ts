@@ -32,7 +32,7 @@ export function fileIdLowerBound(ms: number): string {
 export function batchJobId(batchId: string, batchCreatedMs: number, index: number): string {
   const digest = createHash('sha256').update(`${batchId}:${index}`).digest();
   let tail = '';
-  for (let i = 0; i < 16; i++) tail += CROCKFORD[digest[i]! % 32];
+  for (let i = 0; i < 16; i++) tail += CROCKFORD[digest[i] % 32];
   return `job_${encodeTime(batchCreatedMs, 10)}${tail}`;
 }
 

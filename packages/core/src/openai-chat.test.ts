@@ -1,3 +1,4 @@
+import type { JobRecord } from './index';
 import {
   ChatCompletion,
   ChatCompletionChunk,
@@ -5,7 +6,6 @@ import {
   chatCompletionFromRecord,
   chatRequestToJob,
   finishChunk,
-  JobRecord,
   ModelNotFoundError,
   OpenAIErrorBodySchema,
   priorityOfServiceTier,

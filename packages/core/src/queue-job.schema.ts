@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Priority } from './job-request.schema';
+import type { Priority } from './job-request.schema';
 
 /**
  * What a pool queue's BullMQ job carries. Small on purpose: the request itself

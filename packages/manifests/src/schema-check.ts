@@ -3,8 +3,8 @@ import type { Manifest } from './load';
 
 function describe(doc: unknown): string {
   if (typeof doc !== 'object' || doc === null) return typeof doc;
-  const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
-  return `${String(o.apiVersion)} ${String(o.kind)} ${String(o.metadata?.name ?? '(no name)')}`;
+  const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: string } };
+  return `${String(o.apiVersion)} ${String(o.kind)} ${o.metadata?.name ?? '(no name)'}`;
 }
 
 /**

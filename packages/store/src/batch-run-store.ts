@@ -76,7 +76,7 @@ export class BatchRunStore {
     const flat = await this.redis.zrange(this.keys.activeBatches(), 0, -1, 'WITHSCORES');
     const out: Array<BatchRef & { createdMs: number }> = [];
     for (let i = 0; i + 1 < flat.length; i += 2) {
-      const member = flat[i]!;
+      const member = flat[i];
       const slash = member.indexOf('/');
       out.push({ tenant: member.slice(0, slash), id: member.slice(slash + 1), createdMs: Number(flat[i + 1]) });
     }

@@ -73,7 +73,7 @@ export class BatchStore {
 
   private toState(fields: string[]): BatchState {
     const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < fields.length; i += 2) h[fields[i]!] = fields[i + 1]!;
+    for (let i = 0; i + 1 < fields.length; i += 2) h[fields[i]] = fields[i + 1]!;
     return decodeBatch(h);
   }
 }

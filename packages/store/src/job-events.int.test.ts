@@ -49,9 +49,9 @@ describe('JobEventLog', () => {
       'done:',
     ]);
     // Reads resume strictly after an entry id.
-    const rest = await events.read(id, all[1]!.id, 100);
+    const rest = await events.read(id, all[1].id, 100);
     expect(rest.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
-    expect(await events.read(id, all[4]!.id, 100)).toEqual([]);
+    expect(await events.read(id, all[4].id, 100)).toEqual([]);
   });
 
   it('publishes the job id on the tokens channel with each batch', async () => {
@@ -72,7 +72,7 @@ describe('JobEventLog', () => {
     await store.start(id, 1);
     const reads = Array.from({ length: 50 }, () => events.read(id, undefined, 10));
     expect(new Set(reads).size).toBe(1);
-    expect((await reads[0])!.length).toBe(1);
+    expect((await reads[0]).length).toBe(1);
   });
 });
 

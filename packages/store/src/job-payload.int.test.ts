@@ -53,7 +53,7 @@ describe('job payloads', () => {
       (await new PoolScheduler(redis, prefix).capacity('default', 'w', 1, 60_000)).promoted,
     );
     const bull = await redis.hgetall(`${prefix}:pool-default:${id}`);
-    expect(JSON.parse(bull.data!)).toEqual({ id, tenant: 't1', model: 'sim/echo' });
+    expect(JSON.parse(bull.data)).toEqual({ id, tenant: 't1', model: 'sim/echo' });
     expect(JSON.stringify(bull)).not.toContain(prompt.slice(0, 100));
     expect((await store.input(id))?.input).toEqual({ prompt });
   });
@@ -64,8 +64,8 @@ describe('job payloads', () => {
     await runToSuccess(id, text);
     const stored = await redis.hgetallBuffer(store.keys.jobPayload(id));
     for (const field of ['in', 'out']) {
-      expect(stored[field]![0]).toBe(0x01); // the compressed form's tag
-      expect(stored[field]!.length).toBeLessThan(text.length / 3);
+      expect(stored[field][0]).toBe(0x01); // the compressed form's tag
+      expect(stored[field].length).toBeLessThan(text.length / 3);
     }
     // As a restarted process reads it: a new connection and a new store.
     const other = createRedis(testRedisUrl(), 'blocking');
@@ -83,7 +83,7 @@ describe('job payloads', () => {
     await runToSuccess(id, 'short answer');
     const stored = await redis.hgetall(store.keys.jobPayload(id));
     expect(stored.out).toBe('{"text":"short answer","finish_reason":"stop"}');
-    expect(Buffer.byteLength(stored.in!)).toBeLessThanOrEqual(COMPRESS_ABOVE_BYTES);
+    expect(Buffer.byteLength(stored.in)).toBeLessThanOrEqual(COMPRESS_ABOVE_BYTES);
   });
 
   it('drops input and output after PAYLOAD_RETENTION and keeps the record, saying expired', async () => {

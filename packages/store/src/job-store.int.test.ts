@@ -109,7 +109,7 @@ describe('JobStore', () => {
   it('lists newest first with a cursor and a status filter', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await newJob('lister'));
-    await store.cancel(ids[1]!, 'lister');
+    await store.cancel(ids[1], 'lister');
     const p1 = await store.list('lister', { limit: 2 });
     expect(p1.data.map((r) => r.id)).toEqual([ids[4], ids[3]]);
     const p2 = await store.list('lister', { limit: 2, cursor: p1.next_cursor! });

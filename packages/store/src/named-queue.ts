@@ -9,6 +9,7 @@ import type { RedisClient } from './redis';
  */
 export function openQueue(name: string, connection: RedisClient, prefix: string): Queue {
   const q = new Queue(name, { connection, prefix });
+  // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
   q.on('error', () => undefined);
   return q;
 }
@@ -27,8 +28,10 @@ export async function closeQueue(q: Queue, waitMs = 2000): Promise<void> {
       () => true,
       () => true,
     ),
+    // Rejects only when the abort below ends the wait early.
     sleep(waitMs, false, { signal: ac.signal }).catch(() => false),
   ]);
   ac.abort();
+  // At shutdown a connection already down has nothing left to close.
   if (ready) await q.close().catch(() => undefined);
 }

@@ -39,6 +39,7 @@ export class PoolQueues {
     let q = this.queues.get(pool);
     if (!q) {
       q = new Queue<QueueJobData>(poolQueueName(pool), { connection: this.connection, prefix: this.prefix });
+      // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
       q.on('error', () => undefined);
       this.queues.set(pool, q);
     }

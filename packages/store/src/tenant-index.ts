@@ -28,7 +28,7 @@ export async function listIds(
     for (let i = 0; i < ids.length; i++) {
       const r = records[i];
       if (!r || (q.status && r.status !== q.status)) continue;
-      if (data.length === q.limit) return { data, next_cursor: data[data.length - 1]!.id };
+      if (data.length === q.limit) return { data, next_cursor: data[data.length - 1].id };
       data.push(r);
     }
     if (ids.length < want) return { data, next_cursor: null };

@@ -8,10 +8,11 @@ import {
   registerQueueDepth,
 } from './index';
 
-// The Grafana dashboard in deploy/ queries only metrics this package defines, so a rename breaks this test, not a graph.
+// The Grafana dashboard in deploy/ queries only metrics this package defines (inferq's own and the standard
+// process_/nodejs_ ones), so a rename breaks this test, not a graph.
 const DASHBOARD = resolve(__dirname, '../../../deploy/grafana/dashboards/inferq.json');
 
-it('queries only inferq_ metrics that exist', async () => {
+it('queries only metrics that exist', async () => {
   const registry = createMetricsRegistry();
   createApiMetrics(registry);
   createWorkerMetrics(registry);
@@ -24,9 +25,12 @@ it('queries only inferq_ metrics that exist', async () => {
   };
   const used = new Set(
     dashboard.panels
-      .flatMap((p) => p.targets.flatMap((t) => t.expr.match(/inferq_[a-z_]+/g) ?? []))
+      .flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:inferq|process|nodejs)_[a-z0-9_]+/g) ?? []))
       .map((n) => n.replace(/_(bucket|count|sum)$/, '')),
   );
   expect(used.size).toBeGreaterThanOrEqual(8);
+  expect([...used].filter((n) => !n.startsWith('inferq_'))).toEqual(
+    expect.arrayContaining(['process_cpu_seconds_total', 'process_resident_memory_bytes']),
+  );
   for (const name of used) expect(defined).toContain(name);
 });

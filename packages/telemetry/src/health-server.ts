@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorBody } from '@inferq/core';
+import type { Logger } from '@inferq/core';
 import type { MetricsEndpoint } from './metrics-endpoint';
 
 export interface HealthServer {
@@ -22,6 +23,8 @@ export async function startHealthServer(opts: {
   /** GET /metrics (with its METRICS_TOKEN check), see `metricsEndpoint`. */
   metrics?: MetricsEndpoint;
   extra?: (path: string, headers: IncomingHttpHeaders) => Promise<Answer | undefined>;
+  /** Where an endpoint that throws is reported (it answers 500). */
+  logger?: Logger;
 }): Promise<HealthServer> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -41,7 +44,10 @@ export async function startHealthServer(opts: {
       const answer = await opts.extra?.(path, req.headers);
       if (answer) return send(answer);
       json(404, errorBody('not_found', `no route ${path}`));
-    })().catch(() => json(500, errorBody('internal_error', 'internal error')));
+    })().catch((err: unknown) => {
+      opts.logger?.error({ err, path }, 'health endpoint failed');
+      json(500, errorBody('internal_error', 'internal error'));
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -5,12 +5,14 @@ describe('metricsEndpoint', () => {
   const registry = createMetricsRegistry();
   new Counter({ name: 'inferq_test_total', help: 'a test counter', registers: [registry] }).inc(3);
 
-  it('is open without a METRICS_TOKEN, with default process metrics under the inferq_ prefix', async () => {
+  it('is open without a METRICS_TOKEN, with the default process metrics under their standard names', async () => {
     const a = await metricsEndpoint(registry, undefined)(undefined);
     expect(a.status).toBe(200);
     expect(a.type).toContain('text/plain');
     expect(a.body).toContain('inferq_test_total 3');
-    expect(a.body).toContain('inferq_process_cpu_user_seconds_total');
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds'])
+      expect(a.body).toMatch(new RegExp(`^${name} `, 'm'));
+    expect(a.body).not.toMatch(/^inferq_(process|nodejs)_/m);
   });
 
   it('needs the bearer token when METRICS_TOKEN is set', async () => {

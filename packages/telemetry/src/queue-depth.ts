@@ -36,6 +36,7 @@ export function registerQueueDepth(registry: Registry, sources: () => DepthSourc
     registers: [registry],
     async collect() {
       const list = sources();
+      // A queue Redis cannot answer is left out of this scrape (no series rather than a false 0); /readyz says why.
       const counts = await Promise.all(list.map((q) => q.getJobCounts(...QUEUE_STATES).catch(() => undefined)));
       this.reset();
       list.forEach((q, i) => {

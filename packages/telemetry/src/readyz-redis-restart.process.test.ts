@@ -74,9 +74,7 @@ it('answers 503 while Redis is down and 200 again once it is back', async () => 
     spawnApp('start:dashboard', { ...env, DASHBOARD_PORT: String(dashPort) }),
   );
   await Promise.all(
-    apps.map((a, i) =>
-      a.waitForOutput([/api listening/, /worker started/, /dashboard listening/][i] as RegExp, 30_000),
-    ),
+    apps.map((a, i) => a.waitForOutput([/api listening/, /worker started/, /dashboard listening/][i], 30_000)),
   );
   // Every process checked the durability settings at start (this Redis runs without AOF).
   for (const a of apps) await a.waitForOutput(/appendonly is off/, 10_000);

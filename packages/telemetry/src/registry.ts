@@ -1,16 +1,18 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
-/** Every metric name inferq exports starts with this. */
+/** Every metric inferq defines starts with this; the default process metrics keep their standard names. */
 export const METRIC_PREFIX = 'inferq_';
 
 /**
  * One registry per app (not prom-client's global one), so the all-in-one
  * process can run api, worker and dispatcher side by side without name
- * clashes. Default process metrics (CPU, memory, event loop lag, GC) are on.
+ * clashes. Default process metrics (CPU, memory, event loop lag, GC) are on,
+ * unprefixed (`process_cpu_seconds_total`, `nodejs_eventloop_lag_seconds`,
+ * ...), so stock alerts and Node.js dashboards work on them.
  */
 export function createMetricsRegistry(): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
+  collectDefaultMetrics({ register: registry });
   return registry;
 }
 

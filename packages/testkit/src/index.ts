@@ -17,4 +17,16 @@ export type { SseStream, TimedSseMessage } from './sse-client';
 export { promValue } from './prom-text';
 export { appPid } from './app-pid';
 export { testEnv } from './test-env';
-export { CHROMIUM_ARGS, CHROMIUM_PATH, requireChromium } from './browser';
+export {
+  BROWSER_SKIP_MARK,
+  CHROMIUM_ARGS,
+  CHROMIUM_INSTALL,
+  CHROMIUM_PATH_VAR,
+  DEFAULT_CHROMIUM_PATH,
+  chromiumGate,
+  chromiumPath,
+  describeWithChromium,
+} from './browser';
+export type { ChromiumGate } from './browser';
+export { conventionOffences, describeConventions } from './conventions';
+export type { ConventionOffences, ImportUse, PackageConventions } from './conventions';

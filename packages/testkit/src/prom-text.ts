@@ -17,7 +17,6 @@ export function promValue(text: string, name: string, labels: Record<string, str
 
 function parseLabels(s: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of s.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g))
-    out[m[1] as string] = (m[2] as string).replace(/\\(.)/g, '$1');
+  for (const m of s.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) out[m[1]] = m[2].replace(/\\(.)/g, '$1');
   return out;
 }

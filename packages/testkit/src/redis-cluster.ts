@@ -84,7 +84,7 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Loca
     },
     stop: async () => {
       const exits = [...children.values()].map((c) =>
-        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : undefined,
+        c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve(),
       );
       stopRedisClusterAt(dir);
       await Promise.all(exits);

@@ -42,7 +42,7 @@ describe('appendDelivery', () => {
     const rec = (await store.get(id))!.record;
     expect(rec.webhook).toMatchObject({ url: 'https://example.com/h', events: ['succeeded', 'failed', 'canceled'] });
     expect(rec.webhook!.deliveries).toEqual(
-      [attempt(1), attempt(2, true)].map((d, i) => ({ ...d, at: rec.webhook!.deliveries[i]!.at })),
+      [attempt(1), attempt(2, true)].map((d, i) => ({ ...d, at: rec.webhook!.deliveries[i].at })),
     );
   });
 
@@ -57,6 +57,6 @@ describe('appendDelivery', () => {
     for (let i = 1; i <= MAX_DELIVERIES_KEPT + 3; i++) await appendDelivery(redis, prefix, id, attempt(i));
     const list = (await store.get(id))!.record.webhook!.deliveries;
     expect(list).toHaveLength(MAX_DELIVERIES_KEPT);
-    expect(list[0]!.attempt).toBe(4);
+    expect(list[0].attempt).toBe(4);
   });
 });

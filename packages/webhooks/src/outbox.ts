@@ -24,7 +24,7 @@ export interface OutboxEntry {
 /** An entry's fields (XREADGROUP gives a flat name/value list); undefined when malformed. */
 export function parseOutboxEntry(fields: readonly string[]): OutboxEntry | undefined {
   const f: Record<string, string> = {};
-  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+  for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1]!;
   const event = WebhookEventName.safeParse(f.event);
   const at = Number(f.at);
   if (!f.job || !event.success || !Number.isFinite(at)) return undefined;

@@ -61,7 +61,7 @@ export function createBatchRuntime(
     },
     wake: () => runner?.wake(),
     registerMetrics(registry) {
-      metrics = registerBatchMetrics(registry, runs, () => runner?.queuedByPool() ?? new Map());
+      metrics = registerBatchMetrics(registry, runs, () => runner?.queuedByPool() ?? new Map<string, number>());
     },
     close: async () => runner?.close(),
   };

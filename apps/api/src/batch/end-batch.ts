@@ -55,7 +55,7 @@ export async function endBatch(
     const results: BatchResult[] = [];
     indexes.forEach((index, i) => {
       if (recorded[i]) return;
-      const customId = String((JSON.parse(raws[i] ?? '{}') as { c?: unknown }).c ?? '');
+      const customId = (JSON.parse(raws[i] ?? '{}') as { c?: string }).c ?? '';
       results.push(notRun(index, customId, code, batchRequestId(batchJobId(ref.id, state.createdMs, index))));
     });
     await tracker.recordNow(results);

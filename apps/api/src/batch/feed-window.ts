@@ -41,7 +41,7 @@ export async function feedWindow(
   const follow: Array<[number, string, string]> = [];
   raws.forEach((raw, i) => {
     const index = from + i;
-    const id = ids[i]!;
+    const id = ids[i];
     const entry = parseEntry(raw);
     const model = entry && ctx.catalog.resolve(entry.r.model);
     const customId = entry?.c ?? '';

@@ -1,4 +1,3 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import {
   BATCH_LIMITS,
   FILE_ID_PATTERN,
@@ -23,12 +22,8 @@ async function ownFile(deps: ApiDeps, tenant: string, id: string): Promise<FileO
 
 /** Names shown back to the caller: no path, no control characters, bounded. */
 function cleanFilename(name: string | undefined): string {
-  // eslint-disable-next-line no-control-regex
-  const base =
-    (name ?? '')
-      .split(/[\\/]/)
-      .pop()
-      ?.replace(/[\u0000-\u001F\u007F]/g, '') ?? '';
+  const last = (name ?? '').split(/[\\/]/).pop() ?? '';
+  const base = [...last].filter((ch) => ch.charCodeAt(0) > 0x1f && ch.charCodeAt(0) !== 0x7f).join('');
   return base.slice(0, 255) || 'upload.jsonl';
 }
 
@@ -43,7 +38,7 @@ export function uploadFileHandler(deps: ApiDeps) {
     const files = deps.batch.files;
     try {
       const limits = { maxBytes: deps.config.MAX_BATCH_FILE_BYTES, maxLines: BATCH_LIMITS.maxLines };
-      const up = await receiveUpload(ctx.stream, ctx.headers as IncomingHttpHeaders, limits, (chunk) =>
+      const up = await receiveUpload(ctx.stream, ctx.headers, limits, (chunk) =>
         files.appendChunk(ctx.tenant, id, chunk),
       );
       if (up.purpose !== 'batch') {

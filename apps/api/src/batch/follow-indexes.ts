@@ -14,7 +14,7 @@ export async function followIndexes(
   const raws = await Promise.all(indexes.map((i) => ctx.runs.requests(ref, i, i + 1)));
   indexes.forEach((index, i) => {
     const raw = raws[i]?.[0];
-    const customId = raw ? String((JSON.parse(raw) as { c?: unknown }).c ?? '') : '';
+    const customId = raw ? ((JSON.parse(raw) as { c?: string }).c ?? '') : '';
     tracker.follow(index, batchJobId(ref.id, state.createdMs, index), customId);
   });
 }

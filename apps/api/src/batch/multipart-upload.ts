@@ -30,7 +30,7 @@ class LineCounter {
     let i = 0;
     while (i < buf.length) {
       if (!this.inLine) {
-        const b = buf[i]!;
+        const b = buf[i];
         if (b === 10 || b === 32 || b === 9 || b === 13) {
           i++;
           continue;

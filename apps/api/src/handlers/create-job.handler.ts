@@ -40,7 +40,10 @@ export function createJobHandler(deps: ApiDeps) {
       await claim.commit(body.id);
       return { status: 202, body };
     } catch (err) {
-      await claim.release().catch(() => undefined);
+      // The submit's own error is the answer; a key left pending makes its retries 409 until it expires.
+      await claim
+        .release()
+        .catch((releaseErr: unknown) => deps.logger.warn({ err: releaseErr, key }, 'Idempotency-Key not released'));
       throw err;
     }
   };

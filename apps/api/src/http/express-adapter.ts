@@ -81,7 +81,7 @@ function compose(handlers: RequestHandler[]): RequestHandler {
     let i = 0;
     const next = (err?: unknown): void => {
       if (err !== undefined || i === handlers.length) return done(err);
-      handlers[i++]!(req, res, next);
+      handlers[i++](req, res, next);
     };
     next();
   };
@@ -102,6 +102,7 @@ async function run(
   const limited = route.auth === 'tenant' && opts.limitRequest ? opts.limitRequest(tenant) : undefined;
   const precheck = route.precheck?.(tenant);
   const body = route.acceptsBody ? readJsonBody(req, res, json, opts.maxBodyBytes) : undefined;
+  // Marked handled now, because each is awaited below in its turn: one that fails first must not be an unhandled rejection.
   for (const p of [precheck, body]) p?.catch(() => undefined);
   if (limited) res.set(await limited);
   await body;

@@ -23,7 +23,7 @@ export class RouteMatcher {
 
   constructor(routes: Route[]) {
     for (const route of routes) {
-      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
       if (names.length === 0) {
         this.statics.set(`${route.method} ${route.path}`, route);
         continue;
@@ -44,7 +44,7 @@ export class RouteMatcher {
       const m = d.pattern.exec(path);
       if (!m) continue;
       const params: Record<string, string> = {};
-      d.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1]!)));
+      d.names.forEach((name, i) => (params[name] = safeDecode(m[i + 1])));
       return { route: d.route, params };
     }
     return undefined;

@@ -29,7 +29,7 @@ function record(patch: Partial<JobRecord>): JobRecord {
 
 /** The `data:` payloads of what the framer wrote, parsed ('[DONE]' kept as is). */
 function payloads(text: string): unknown[] {
-  return [...text.matchAll(/^data: (.*)$/gm)].map((m) => (m[1] === '[DONE]' ? '[DONE]' : JSON.parse(m[1]!)));
+  return [...text.matchAll(/^data: (.*)$/gm)].map((m) => (m[1] === '[DONE]' ? '[DONE]' : JSON.parse(m[1])));
 }
 const contents = (text: string): string[] =>
   payloads(text).flatMap((p) => {

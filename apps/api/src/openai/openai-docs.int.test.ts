@@ -23,13 +23,13 @@ type Responses = Record<string, { content?: Record<string, Media>; headers?: Rec
 it('documents POST /v1/chat/completions: body, both answers, and errors in OpenAI shape', () => {
   const op = doc.paths['/v1/chat/completions']?.post;
   expect(op).toBeDefined();
-  const body = (op!.requestBody as { content: Record<string, Media> }).content['application/json']!;
+  const body = (op.requestBody as { content: Record<string, Media> }).content['application/json'];
   expect(body.schema?.$ref).toBe('#/components/schemas/ChatCompletionRequest');
   for (const ex of Object.values(body.examples ?? {}))
     expect(ChatCompletionRequest.safeParse(ex.value).success).toBe(true);
 
-  const responses = op!.responses as Responses;
-  const ok = responses['200']!;
+  const responses = op.responses as Responses;
+  const ok = responses['200'];
   expect(ChatCompletion.safeParse(ok.content?.['application/json']?.example).success).toBe(true);
   expect(String(ok.content?.['text/event-stream']?.example)).toMatch(/data: \[DONE\]\n\n$/);
   expect(ok.headers).toHaveProperty('x-inferq-job-id');
@@ -38,8 +38,8 @@ it('documents POST /v1/chat/completions: body, both answers, and errors in OpenA
     expect({ status, schema: media?.schema?.$ref }).toEqual({ status, schema: '#/components/schemas/OpenAIErrorBody' });
     for (const ex of Object.values(media?.examples ?? {})) OpenAIErrorBodySchema.parse(ex.value);
   }
-  expect(Object.keys(responses['404']!.content!['application/json']!.examples!)).toContain('model_not_found');
-  expect(responses['504']!.headers).toHaveProperty('x-should-retry');
+  expect(Object.keys(responses['404'].content!['application/json'].examples!)).toContain('model_not_found');
+  expect(responses['504'].headers).toHaveProperty('x-should-retry');
 });
 
 it('documents GET /v1/models with OpenAI errors, while /v1/jobs keeps ErrorBody', async () => {

@@ -39,7 +39,7 @@ export function buildOpenApiDocument(routes: readonly DocumentedRoute[], version
   const paths: OpenApiDocument['paths'] = {};
   for (const route of routes) {
     paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operationOf(route);
+    paths[route.path][route.method.toLowerCase()] = operationOf(route);
   }
   return {
     openapi: '3.1.0',

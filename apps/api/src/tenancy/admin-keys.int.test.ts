@@ -88,12 +88,12 @@ describe('admin API keys', () => {
 
   it('stores no key in plain text anywhere in Redis', async () => {
     const made = [await createKey('acme'), await createKey('globex')];
-    await t.http.get('/v1/jobs').set(bearer(made[0]!.key)).expect(200);
+    await t.http.get('/v1/jobs').set(bearer(made[0].key)).expect(200);
     const secrets = [...made.map((k) => k.key), KEY_ACME, KEY_GLOBEX, ADMIN_TOKEN];
     const everything = await dumpPrefix(t.prefix);
     expect(everything.length).toBeGreaterThan(10);
     // The digests are there (the scan sees the key store), the keys are not.
-    expect(everything.join('\n')).toContain(made[0]!.id);
+    expect(everything.join('\n')).toContain(made[0].id);
     for (const secret of secrets) {
       for (const text of everything) expect(text.includes(secret)).toBe(false);
     }

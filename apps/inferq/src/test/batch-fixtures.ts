@@ -90,5 +90,5 @@ export class BatchHttp {
 /** The text of a succeeded output line's chat.completion. */
 export function contentOf(line: BatchOutputLine): string {
   const body = line.response?.body as { choices: Array<{ message: { content: string } }> };
-  return body.choices[0]!.message.content;
+  return body.choices[0].message.content;
 }

@@ -30,8 +30,8 @@ export interface ProviderUnderTest {
   readonly fake: FakeProvider;
   readonly backend: Backend;
   /** A backend of the same model with a changed config. */
-  make(over: Partial<BackendsConfig>): Backend;
-  req(): GenerateRequest;
+  readonly make: (over: Partial<BackendsConfig>) => Backend;
+  readonly req: () => GenerateRequest;
 }
 
 /** Starts the fake before the file's tests, resets it after each and closes it after the last. */

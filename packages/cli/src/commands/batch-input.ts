@@ -53,7 +53,13 @@ function toItem(raw: string, line: number, path: string, defaultModel: string | 
           : undefined;
   if (input === undefined) throw new UsageError(`${path}:${line}: needs "prompt", "messages" or "input"`);
   const request = withModel({ ...rest, input }, defaultModel, path, line);
-  return { line, request, ...(custom_id !== undefined ? { customId: String(custom_id) } : {}) };
+  return {
+    line,
+    request,
+    ...(custom_id !== undefined
+      ? { customId: typeof custom_id === 'string' ? custom_id : JSON.stringify(custom_id) }
+      : {}),
+  };
 }
 
 function withModel(r: Record<string, unknown>, model: string | undefined, path: string, line: number): JobRequestInput {

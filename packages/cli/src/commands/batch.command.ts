@@ -28,13 +28,12 @@ const OPTIONS = {
 export async function batchCommand(client: InferqClient, args: string[], io: Io): Promise<number> {
   const { values: v, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   if (positionals.length !== 1 || !v.out) throw new UsageError('usage: inferq batch FILE.jsonl --out RESULTS.jsonl');
-  if (v['server-side'])
-    return serverSideBatch(client, positionals[0] as string, v.out, io, { model: v.model, window: v.window });
+  if (v['server-side']) return serverSideBatch(client, positionals[0], v.out, io, { model: v.model, window: v.window });
   const concurrency = toNumber(v.concurrency, '--concurrency') ?? 32;
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new UsageError('--concurrency must be a positive integer');
 
-  const items = readBatchInput(positionals[0] as string, v.model);
+  const items = readBatchInput(positionals[0], v.model);
   const state = new BatchState(v.out);
   const pending = items.filter((i) => !state.done.has(i.line));
   const progress = new Progress(io, items.length, items.length - pending.length);
@@ -51,7 +50,7 @@ export async function batchCommand(client: InferqClient, args: string[], io: Io)
   };
   const worker = async (): Promise<void> => {
     while (next < pending.length && !io.signal.aborted && fatal === undefined) {
-      const item = pending[next++] as BatchItem;
+      const item = pending[next++];
       progress.inFlight++;
       progress.update();
       await runOne(item).catch((err: unknown) => {

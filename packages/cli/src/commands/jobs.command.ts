@@ -6,7 +6,7 @@ import { line, printJson } from '../io';
 
 function oneId(positionals: string[]): string {
   if (positionals.length !== 1) throw new UsageError('expected exactly one job id');
-  return positionals[0] as string;
+  return positionals[0];
 }
 
 /** inferq get ID [--wait]: the record as JSON; --wait long-polls until the job has ended. */
@@ -37,6 +37,6 @@ export async function modelsCommand(client: InferqClient, args: string[], io: Io
   }
   const rows = [['MODEL', 'BACKEND', 'POOL'], ...models.map((m) => [m.id, m.backend, m.pool])];
   const widths = [0, 1].map((c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  for (const r of rows) io.stdout.write(line(`${r[0]!.padEnd(widths[0]! + 2)}${r[1]!.padEnd(widths[1]! + 2)}${r[2]}`));
+  for (const r of rows) io.stdout.write(line(`${r[0].padEnd(widths[0] + 2)}${r[1].padEnd(widths[1] + 2)}${r[2]}`));
   return 0;
 }

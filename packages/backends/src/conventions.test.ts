@@ -1,0 +1,8 @@
+import { describeConventions } from '@inferq/testkit';
+import * as pkg from './index';
+
+describeConventions('@inferq/backends', {
+  srcDir: __dirname,
+  exports: pkg,
+  imports: { '@inferq/core': 'runtime' },
+});
