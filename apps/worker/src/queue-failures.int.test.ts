@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { JobRequest, newJobId, poolQueueName } from '@inferq/core';
+import { PoolQueues, PoolScheduler } from '@inferq/store';
 import { MAX_STALLED_COUNT } from './env';
 import { startWorker } from './index';
 import type { RunningWorker } from './index';
@@ -54,6 +55,13 @@ describe('a payload that does not parse when dequeued', () => {
 
 it('fails the record (stalled) of a job BullMQ fails for stalling past its limit', async () => {
   const id = await h.submit({ model: 'sim/stall', input: { prompt: 'held by a dead worker' } }, 'initech');
+  // The dead worker's slot: the pool's scheduler hands the job to BullMQ.
+  const queues = new PoolQueues(connection, h.prefix);
+  await queues.addPromoted(
+    'stall',
+    (await new PoolScheduler(connection, h.prefix).capacity('stall', 'dead', 1, 60_000)).promoted,
+  );
+  await queues.close();
   // The job has already stalled as often as allowed; one more makes BullMQ fail it without our processor.
   await h.redis.hset(`${h.prefix}:${poolQueueName('stall')}:${id}`, 'stc', String(MAX_STALLED_COUNT));
   // A worker that takes the job and dies: its lock (500 ms) is never extended.
