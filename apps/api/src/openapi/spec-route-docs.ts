@@ -1,4 +1,4 @@
-import { JobAccepted, JobList, JobRecord } from '@inferq/core';
+import { JobAccepted, JobList, JobRecord, PoolBacklogList } from '@inferq/core';
 import {
   ApiKeyCreated,
   ApiKeyList,
@@ -14,6 +14,7 @@ import {
   jobListExample,
   jobRecordExample,
   jobRequestExample,
+  poolBacklogExample,
   sseExample,
   tryItRequestExample,
 } from './examples';
@@ -133,6 +134,18 @@ export const SPEC_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'DELETE /v1/admin/keys/{id}': {
     summary: 'Revoke an API key (admin)',
     responses: { 204: { description: 'Revoked.' } },
+  },
+  'GET /v1/admin/pools': {
+    summary: "Each pool's fair-scheduler backlog per tenant (admin)",
+    description:
+      "For every pool of the catalog: the live workers' slots (`capacity`), jobs handed to BullMQ and not " +
+      "finished (`in_flight`), and the jobs still waiting in the tenants' backlogs (SPEC section 9), by " +
+      'priority and per tenant in order of service (least `virtual_time`, tokens charged / weight, first). ' +
+      'Bull Board shows only jobs already handed to BullMQ. Ages are in seconds; `oldest_queued_s` is null ' +
+      'when nothing is queued.',
+    responses: {
+      200: { description: 'One entry per pool.', schema: PoolBacklogList, example: poolBacklogExample },
+    },
   },
   'GET /healthz': {
     summary: 'Liveness',
