@@ -53,7 +53,8 @@ export const SPEC_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     summary: 'Read a job (optionally long-poll)',
     description:
       'With `?wait=N` (0 < N <= 60) the answer comes as soon as the job is terminal, or after N s with the ' +
-      "current record. While queued the record has `queue: { position, ahead }`. Another tenant's job is 404.",
+      "current record. While queued the record has `queue: { position, ahead, eta_s }` (its place in the pool's " +
+      "fair order, an estimate, and the seconds until it should start). Another tenant's job is 404.",
     responses: { 200: { description: 'The job record.', schema: JobRecord, example: jobRecordExample } },
   },
   'GET /v1/jobs/{id}/events': {
