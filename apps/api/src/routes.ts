@@ -7,6 +7,7 @@ import { getJobHandler } from './handlers/get-job.handler';
 import { healthzHandler, readyzHandler } from './handlers/health.handler';
 import { jobEventsHandler } from './handlers/job-events.handler';
 import { listJobsHandler } from './handlers/list-jobs.handler';
+import { listPoolsHandler } from './handlers/list-pools.handler';
 import { listWorkersHandler } from './handlers/list-workers.handler';
 import { redeliverWebhookHandler } from './handlers/redeliver-webhook.handler';
 import { getWebhookSecretHandler, rotateWebhookSecretHandler } from './handlers/webhook-secret.handler';
@@ -63,6 +64,7 @@ export function createRoutes(deps: ApiDeps): Route[] {
     // Batch API (SPEC section 11, issue #15).
     ...batchRoutes(deps),
     defineRoute({ method: 'GET', path: '/v1/admin/workers', auth: 'admin', handler: listWorkersHandler(deps) }),
+    defineRoute({ method: 'GET', path: '/v1/admin/pools', auth: 'admin', handler: listPoolsHandler(deps) }),
     defineRoute({ method: 'GET', path: '/healthz', auth: 'none', handler: healthzHandler }),
     defineRoute({ method: 'GET', path: '/readyz', auth: 'none', handler: readyzHandler(deps) }),
     // Webhooks (SPEC section 6, issue #4).

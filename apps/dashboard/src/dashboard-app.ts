@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import express from 'express';
 import type { ErrorRequestHandler, Express } from 'express';
 import { AppError, NotFoundError, toErrorResponse, UnavailableError } from '@inferq/core';
-import type { Logger, WorkerHeartbeat } from '@inferq/core';
+import type { Logger, PoolBacklog, WorkerHeartbeat } from '@inferq/core';
 import { QUEUE_STATES } from '@inferq/telemetry';
 import type { MetricsEndpoint } from '@inferq/telemetry';
 import { adminAuth, readOnlyGuard } from './admin-auth';
@@ -16,6 +16,8 @@ export interface DashboardAppDeps {
   board: QueueBoard;
   /** Live workers; also refreshes the queues the board shows. */
   workers: () => Promise<WorkerHeartbeat[]>;
+  /** The fair-scheduler backlogs of the pools shown (read after workers(), which learns their pools). */
+  pools: () => Promise<PoolBacklog[]>;
   ready: () => Promise<boolean>;
   metrics: MetricsEndpoint;
   logger: Logger;
@@ -46,13 +48,12 @@ export function createDashboardApp(deps: DashboardAppDeps): Express {
     try {
       const workers = await deps.workers();
       const queues = deps.board.queues();
-      const counts = await Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES)));
-      res.type('html').send(
-        renderFleetPage(
-          workers,
-          queues.map((q, i) => ({ name: q.name, counts: counts[i] ?? {} })),
-        ),
-      );
+      const [pools, counts] = await Promise.all([
+        deps.pools(),
+        Promise.all(queues.map((q) => q.getJobCounts(...QUEUE_STATES))),
+      ]);
+      const rows = queues.map((q, i) => ({ name: q.name, counts: counts[i] ?? {} }));
+      res.type('html').send(renderFleetPage({ workers, pools, queues: rows }));
     } catch (err) {
       next((await deps.ready()) ? err : new UnavailableError('Redis does not answer'));
     }

@@ -22,7 +22,8 @@ import { loadWorkerConfig, startWorker } from '@inferq/worker';
 import type { RunningWorker } from '@inferq/worker';
 
 // The dashboard as a person uses it: the real `npm run start:dashboard`, a real
-// worker that finished a job, and headless Chromium logging in over HTTP Basic.
+// worker that finished a job, a job waiting in the backlog of a pool no worker
+// serves, and headless Chromium logging in over HTTP Basic.
 const ARTIFACTS = resolve(__dirname, '../../../test-artifacts');
 const TOKEN = 'browser_admin_token_0123456789';
 describeWithChromium('the dashboard in a browser', () => {
@@ -59,6 +60,8 @@ describeWithChromium('the dashboard in a browser', () => {
       HOST: '127.0.0.1',
       DASHBOARD_PORT: String(port),
       ADMIN_TOKEN: TOKEN,
+      // `idle`: a pool no worker serves, so its jobs wait in their tenants' backlogs.
+      WORKER_POOLS: 'default,idle',
     });
     worker = await startWorker(
       loadWorkerConfig({
@@ -75,6 +78,14 @@ describeWithChromium('the dashboard in a browser', () => {
     const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'seen on the dashboard' } });
     await enqueueNewJob(store, queues, { id: jobId, tenant: 'acme', pool: 'default', createdAt: Date.now(), request });
     await waitFor(async () => ((await store.get(jobId))?.record.status === 'succeeded' ? true : undefined), 20_000);
+    const waiting = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'no worker yet' }, priority: 'low' });
+    await enqueueNewJob(store, queues, {
+      id: newJobId(),
+      tenant: 'globex',
+      pool: 'idle',
+      createdAt: Date.now(),
+      request: waiting,
+    });
     await dashboard.waitForOutput(/dashboard listening/, 30_000);
   }, 60_000);
 
@@ -118,6 +129,13 @@ describeWithChromium('the dashboard in a browser', () => {
 
       await page.goto(`${url}/admin/fleet`);
       await page.locator('#workers').getByText(hostname()).first().waitFor({ timeout: 30_000 });
+      const row = page.locator('#backlogs tr', { hasText: 'globex' });
+      await row.waitFor({ timeout: 30_000 });
+      // pool, tenant, priority, queued, weight (then virtual time and oldest wait).
+      expect((await row.locator('td').allInnerTexts()).slice(0, 5)).toEqual(['idle', 'globex', 'low', '1', '1']);
+      const pool = page.locator('#pools tr', { hasText: 'idle' });
+      // pool, capacity, in flight, queued high, normal, low: no slots, one job waiting at low.
+      expect((await pool.locator('td').allInnerTexts()).slice(0, 6)).toEqual(['idle', '0', '0', '0', '0', '1']);
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-fleet.png'), fullPage: true });
       expect(existsSync(join(ARTIFACTS, 'dashboard-completed-job.png'))).toBe(true);
     } finally {

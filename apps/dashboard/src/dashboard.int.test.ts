@@ -1,12 +1,15 @@
-import { createRedis, WorkerRegistry } from '@inferq/store';
+import { JobRequest, newJobId } from '@inferq/core';
+import { createRedis, enqueueNewJob, JobStore, PoolQueues, WorkerRegistry } from '@inferq/store';
 import { dropPrefix, promValue, testPrefix, testRedisUrl } from '@inferq/testkit';
 import { loadDashboardConfig, startDashboard } from './index';
 import type { StartedDashboard } from './index';
 
-// The dashboard over real Redis: admin auth (Bearer, Basic, none), read-only mode, the fleet page, health and metrics.
+// The dashboard over real Redis: admin auth (Bearer, Basic, none), read-only mode, the fleet page (workers,
+// pool backlogs per tenant, queues), health and metrics.
 const TOKEN = 'dashboard_admin_token_0123456789';
 const prefix = testPrefix('dash');
 const redis = createRedis(testRedisUrl(), 'blocking');
+const queues = new PoolQueues(redis, prefix);
 const open: StartedDashboard[] = [];
 
 async function dashboard(env: Record<string, string> = {}): Promise<StartedDashboard> {
@@ -42,9 +45,28 @@ beforeAll(async () => {
     },
     60_000,
   );
+  // No worker serves the default pool here: these jobs stay in their tenants' backlogs, out of BullMQ.
+  const store = new JobStore(redis, { prefix, retentionMs: 600_000 });
+  const backlog = [
+    { tenant: 'acme', priority: 'normal', weight: 3 },
+    { tenant: 'acme', priority: 'normal', weight: 3 },
+    { tenant: 'globex', priority: 'high', weight: 1 },
+  ] as const;
+  for (const { tenant, priority, weight } of backlog) {
+    const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'waiting' }, priority });
+    await enqueueNewJob(store, queues, {
+      id: newJobId(),
+      tenant,
+      pool: 'default',
+      createdAt: Date.now(),
+      request,
+      weight,
+    });
+  }
 });
 afterAll(async () => {
   await Promise.all(open.map((d) => d.close()));
+  await queues.close();
   redis.disconnect();
   await dropPrefix(prefix);
 });
@@ -79,6 +101,15 @@ describe('with ADMIN_TOKEN', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     for (const s of ['gpu-7', 'gpu-a100', 'pool-default', 'webhooks', '<td>5</td>']) expect(html).toContain(s);
+    // Each pool's capacity, in flight and queued high/normal/low; then the backlogs in order of service.
+    expect(html).toContain('<tr><td>default</td><td>0</td><td>0</td><td>1</td><td>2</td><td>0</td>');
+    expect(html).toContain(
+      '<tr><td>gpu-a100</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>&ndash;</td></tr>',
+    );
+    const backlogs = html.slice(html.indexOf('id="backlogs"'));
+    expect(backlogs).toMatch(/<tr><td>default<\/td><td>globex<\/td><td>high<\/td><td>1<\/td><td>1<\/td>/);
+    expect(backlogs).toMatch(/<tr><td>default<\/td><td>acme<\/td><td>normal<\/td><td>2<\/td><td>3<\/td>/);
+    expect(backlogs.indexOf('globex')).toBeLessThan(backlogs.indexOf('acme'));
     const api = await fetch(`${d.url}/admin/queues/api/queues`, { headers: bearer });
     const names = ((await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> }).queues.map(
       (q) => q.name,
@@ -104,7 +135,11 @@ describe('with ADMIN_TOKEN', () => {
     expect((await fetch(`${d.url}/readyz`)).status).toBe(200);
     const metrics = await fetch(`${d.url}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(promValue(await metrics.text(), 'inferq_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toBe(0);
+    const text = await metrics.text();
+    expect(promValue(text, 'inferq_queue_jobs', { queue: 'webhooks', state: 'waiting' })).toBe(0);
+    expect(promValue(text, 'inferq_pool_queued_jobs', { pool: 'default', priority: 'normal' })).toBe(2);
+    expect(promValue(text, 'inferq_pool_queued_jobs', { pool: 'default', priority: 'high' })).toBe(1);
+    expect(promValue(text, 'inferq_pool_oldest_queued_seconds', { pool: 'default' })).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -1,4 +1,6 @@
-import type { WorkerHeartbeat } from '@inferq/core';
+import type { PoolBacklog, WorkerHeartbeat } from '@inferq/core';
+import { renderBacklogTables } from './backlog-tables';
+import { esc } from './html';
 
 export const FLEET_PATH = '/admin/fleet';
 
@@ -7,14 +9,19 @@ export interface QueueRow {
   counts: Record<string, number>;
 }
 
-const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 const ago = (iso: string, now: number): string => `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))} s ago`;
 
 const QUEUE_COLUMNS = ['waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed'];
 
-/** The fleet page: live workers from their heartbeats and the queues they serve; refreshes itself every 5 s. */
-export function renderFleetPage(workers: WorkerHeartbeat[], queues: QueueRow[], now = Date.now()): string {
+export interface FleetView {
+  workers: WorkerHeartbeat[];
+  /** Each pool's fair-scheduler backlogs (jobs not yet in BullMQ). */
+  pools: PoolBacklog[];
+  queues: QueueRow[];
+}
+
+/** The fleet page: live workers, the pools' backlogs per tenant and the BullMQ queues; refreshes itself every 5 s. */
+export function renderFleetPage({ workers, pools, queues }: FleetView, now = Date.now()): string {
   const workerRows = workers
     .map(
       (w) =>
@@ -38,7 +45,8 @@ th,td{border:1px solid #d1d5db;padding:.35rem .7rem;text-align:left}th{backgroun
 <h2>Workers (${workers.length} live)</h2>
 <table id="workers"><thead><tr><th>id</th><th>host</th><th>pid</th><th>pools</th><th>concurrency</th><th>in flight</th>
 <th>version</th><th>started</th><th>last heartbeat</th></tr></thead><tbody>${workerRows || '<tr><td colspan="9">no live workers</td></tr>'}</tbody></table>
-<h2>Queues</h2>
+${renderBacklogTables(pools)}
+<h2>Queues (BullMQ: jobs handed to workers)</h2>
 <table id="queues"><thead><tr><th>queue</th>${QUEUE_COLUMNS.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>${queueRows}</tbody></table>
 </body></html>`;
 }

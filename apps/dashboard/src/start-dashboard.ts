@@ -1,9 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger, ModelCatalog, poolQueueName, WEBHOOK_QUEUE } from '@inferq/core';
+import { createLogger, ModelCatalog, poolBacklogView, poolQueueName, WEBHOOK_QUEUE } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { createRedis, durabilityWarnings, redisAnswers, WorkerRegistry } from '@inferq/store';
-import { createMetricsRegistry, metricsEndpoint, registerQueueDepth } from '@inferq/telemetry';
+import { createRedis, durabilityWarnings, PoolScheduler, redisAnswers, WorkerRegistry } from '@inferq/store';
+import { createMetricsRegistry, metricsEndpoint, registerPoolGauges, registerQueueDepth } from '@inferq/telemetry';
 import { createDashboardApp } from './dashboard-app';
 import type { DashboardConfig } from './env';
 import { FLEET_PATH } from './fleet.page';
@@ -39,11 +39,16 @@ export async function startDashboard(
     names: queueNames(configured),
     links: [{ text: 'Fleet', url: FLEET_PATH }],
   });
+  const scheduler = new PoolScheduler(redis, config.QUEUE_PREFIX);
+  // The configured pools and those live workers report, learned by workers().
+  let pools = [...new Set(configured)].sort();
   const workers = async () => {
     const live = await fleet.list();
-    board.show(queueNames([...configured, ...live.flatMap((w) => w.pools)]));
+    pools = [...new Set([...configured, ...live.flatMap((w) => w.pools)])].sort();
+    board.show(queueNames(pools));
     return live;
   };
+  const poolStats = () => Promise.all(pools.map((p) => scheduler.stats(p)));
 
   if (!config.ADMIN_TOKEN) logger.warn('ADMIN_TOKEN is not set: the dashboard refuses every request until it is');
   // Checked on the first connection, whenever Redis comes up.
@@ -52,11 +57,18 @@ export async function startDashboard(
 
   const registry = createMetricsRegistry();
   registerQueueDepth(registry, () => board.queues());
+  // A pool whose read fails (Redis down) is left out of that scrape, as on the api.
+  const readable = async () => await Promise.all(pools.map((p) => scheduler.stats(p).catch(() => undefined)));
+  registerPoolGauges(registry, async () => (await readable()).filter((s) => s !== undefined));
   const app = createDashboardApp({
     adminToken: config.ADMIN_TOKEN,
     readOnly: config.DASHBOARD_READ_ONLY,
     board,
     workers,
+    pools: async () => {
+      const now = Date.now();
+      return (await poolStats()).map((s) => poolBacklogView(s, now));
+    },
     ready: () => redisAnswers(redis),
     metrics: metricsEndpoint(registry, config.METRICS_TOKEN),
     logger,

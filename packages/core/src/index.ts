@@ -18,6 +18,7 @@ export * from './queue-job.schema';
 export * from './canonical-json';
 export * from './error-body.schema';
 export * from './worker-heartbeat.schema';
+export * from './pool-backlog.schema';
 export * from './webhook-payload.schema';
 export { runMain } from './run-main';
 export type { Closable } from './run-main';

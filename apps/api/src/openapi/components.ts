@@ -116,5 +116,6 @@ const FAILURE_CODE_DESCRIPTION = [
   '`provider_auth` (the provider refused our credentials; not retried),',
   '`timeout` (the job ran past its timeout_s), `invalid_payload` (the queued job did not parse),',
   '`unknown_model` (no backend on the worker serves the model),',
-  '`stalled` (its workers died more often than max_attempts allows), `internal` (retried).',
+  '`stalled` (its workers died more often than max_attempts allows),',
+  '`deadline_exceeded` (still queued when its deadline_s ran out; no backend was called), `internal` (retried).',
 ].join(' ');

@@ -1,4 +1,4 @@
-import type { JobAccepted, JobList, JobRecord, JobRequestInput } from '@inferq/core';
+import type { JobAccepted, JobList, JobRecord, JobRequestInput, PoolBacklogList } from '@inferq/core';
 
 /**
  * The SPEC section 4 examples, typed by the core types and parsed by the core
@@ -82,3 +82,20 @@ export const sseExample = [
   `data: {"id":"${JOB_ID}","status":"succeeded","output":{"text":"Hello","finish_reason":"stop"},"...":"the whole job record"}`,
   '',
 ].join('\n');
+
+/** A GPU pool with one tenant flooding it and another just arrived (GET /v1/admin/pools). */
+export const poolBacklogExample: PoolBacklogList = {
+  data: [
+    {
+      pool: 'gpu-a100',
+      capacity: 16,
+      in_flight: 16,
+      queued: { high: 0, normal: 4210, low: 0 },
+      oldest_queued_s: 312.5,
+      tenants: [
+        { tenant: 'globex', priority: 'normal', queued: 2, virtual_time: 18240, weight: 1, oldest_queued_s: 0.8 },
+        { tenant: 'acme', priority: 'normal', queued: 4208, virtual_time: 18410.5, weight: 3, oldest_queued_s: 312.5 },
+      ],
+    },
+  ],
+};

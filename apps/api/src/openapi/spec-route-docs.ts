@@ -1,4 +1,4 @@
-import { JobAccepted, JobList, JobRecord } from '@inferq/core';
+import { JobAccepted, JobList, JobRecord, PoolBacklogList } from '@inferq/core';
 import {
   ApiKeyCreated,
   ApiKeyList,
@@ -14,6 +14,7 @@ import {
   jobListExample,
   jobRecordExample,
   jobRequestExample,
+  poolBacklogExample,
   sseExample,
   tryItRequestExample,
 } from './examples';
@@ -52,7 +53,8 @@ export const SPEC_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     summary: 'Read a job (optionally long-poll)',
     description:
       'With `?wait=N` (0 < N <= 60) the answer comes as soon as the job is terminal, or after N s with the ' +
-      "current record. While queued the record has `queue: { position, ahead }`. Another tenant's job is 404.",
+      "current record. While queued the record has `queue: { position, ahead, eta_s }` (its place in the pool's " +
+      "fair order, an estimate, and the seconds until it should start). Another tenant's job is 404.",
     responses: { 200: { description: 'The job record.', schema: JobRecord, example: jobRecordExample } },
   },
   'GET /v1/jobs/{id}/events': {
@@ -133,6 +135,18 @@ export const SPEC_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   'DELETE /v1/admin/keys/{id}': {
     summary: 'Revoke an API key (admin)',
     responses: { 204: { description: 'Revoked.' } },
+  },
+  'GET /v1/admin/pools': {
+    summary: "Each pool's fair-scheduler backlog per tenant (admin)",
+    description:
+      "For every pool of the catalog: the live workers' slots (`capacity`), jobs handed to BullMQ and not " +
+      "finished (`in_flight`), and the jobs still waiting in the tenants' backlogs (SPEC section 9), by " +
+      'priority and per tenant in order of service (least `virtual_time`, tokens charged / weight, first). ' +
+      'Bull Board shows only jobs already handed to BullMQ. Ages are in seconds; `oldest_queued_s` is null ' +
+      'when nothing is queued.',
+    responses: {
+      200: { description: 'One entry per pool.', schema: PoolBacklogList, example: poolBacklogExample },
+    },
   },
   'GET /healthz': {
     summary: 'Liveness',

@@ -181,7 +181,7 @@ describe('PoolScheduler', () => {
   it("estimates a backlogged job's place in the order of service", async () => {
     const a = Array.from({ length: 10 }, () => job({ tenant: 'a' }));
     const b = Array.from({ length: 10 }, () => job({ tenant: 'b' }));
-    const high = job({ tenant: 'c', level: 0 });
+    const high = job({ tenant: 'c', level: 0, weight: 2.5 });
     await submit([...a, ...b, high]);
     expect(await sched.position(pool, high.id, 0, 'c')).toBe(0);
     expect(await sched.position(pool, a[0].id, 1, 'a')).toBe(1);
@@ -190,10 +190,10 @@ describe('PoolScheduler', () => {
     expect(ahead).toBeGreaterThanOrEqual(10);
     expect(ahead).toBeLessThanOrEqual(12);
     const stats = await sched.stats(pool);
-    expect(stats.backlogs.map((t) => [t.tenant, t.level, t.queued])).toEqual([
-      ['c', 0, 1],
-      ['a', 1, 10],
-      ['b', 1, 10],
+    expect(stats.backlogs.map((t) => [t.tenant, t.level, t.queued, t.weight])).toEqual([
+      ['c', 0, 1, 2.5],
+      ['a', 1, 10, 1],
+      ['b', 1, 10, 1],
     ]);
     expect(stats.backlogs[1].oldestAt).toBeGreaterThan(Date.now() - 60_000);
   });

@@ -54,11 +54,13 @@ return {ahead}
 
 /**
  * stats: the pool's backlog: per level, each tenant with its virtual time,
- * queued jobs and oldest job id; then capacity, jobs in flight and jobs picked.
+ * queued jobs, oldest job id and that job's weight (the weight its tenant had
+ * when it submitted: the one the next pick charges); then capacity, jobs in
+ * flight and jobs picked.
  * KEYS[1] the pool's inflight hash (routing only)
  * ARGV[1] base
  * Returns {levels, cap, inflight, picked}: levels[l+1] is a flat list of
- * tenant, virtual time, queued, oldest id (at most 1000 tenants a level).
+ * tenant, virtual time, queued, oldest id, its weight (at most 1000 tenants a level).
  */
 export const SCHED_STATS_LUA = `
 local base = ARGV[1]
@@ -72,7 +74,9 @@ for l = 0, 2 do
     rows[#rows + 1] = ready[i]
     rows[#rows + 1] = ready[i + 1]
     rows[#rows + 1] = tostring(redis.call('ZCARD', q))
-    rows[#rows + 1] = string.match(head, '^([^|]*)') or ''
+    local oldest, weight = string.match(head, '^([^|]*)|[^|]*|([^|]*)|')
+    rows[#rows + 1] = oldest or ''
+    rows[#rows + 1] = weight or ''
   end
   levels[l + 1] = rows
 end

@@ -24,6 +24,8 @@ export interface TenantBacklog {
   queued: number;
   /** Creation time of its oldest queued job (ms). */
   oldestAt: number | null;
+  /** The weight its oldest queued job was submitted with (the next pick charges by it); null if unknown. */
+  weight: number | null;
 }
 
 export interface PoolStats {
@@ -54,14 +56,15 @@ export function parseStats(pool: string, reply: unknown): PoolStats {
   const [levels, cap, inflight, picked] = reply as [string[][], string, number, string];
   const backlogs: TenantBacklog[] = [];
   levels.forEach((rows, level) => {
-    for (let i = 0; i < rows.length; i += 4) {
-      const oldest = rows[i + 3];
+    for (let i = 0; i < rows.length; i += 5) {
+      const [oldest, weight] = [rows[i + 3], rows[i + 4]];
       backlogs.push({
         tenant: rows[i],
         level,
         virtualTime: Number(rows[i + 1]),
         queued: Number(rows[i + 2]),
         oldestAt: oldest ? jobIdTime(oldest) : null,
+        weight: weight ? Number(weight) : null,
       });
     }
   });
