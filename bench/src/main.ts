@@ -7,6 +7,7 @@ import { compressionBench } from './compression.bench';
 import { batchBench } from './batch.bench';
 import { concurrencyBench } from './concurrency.bench';
 import { e2eBench } from './e2e.bench';
+import { FAIRNESS_PLAN, fairnessPhase } from './fairness.bench';
 import { curveBench, enqueueBench } from './enqueue.bench';
 import { loadBenchConfig } from './env';
 import { latencyBench } from './latency.bench';
@@ -123,6 +124,14 @@ async function main(): Promise<void> {
     log('6. Redis memory per job (2 KB, 100 KB, 1 MB prompts), inferq and raw BullMQ');
     prefixes.push(`bench-mem-${runId}`, `bench-mem-bull-${runId}`);
     const memory = await memoryPhase(config.REDIS_URL, runId, config.quick);
+    log(
+      "8. fairness: a noisy tenant's flood and a quiet tenant, scheduler then plain FIFO; weights 3:1; scheduler cost",
+    );
+    const fairness = await fairnessPhase(
+      config.REDIS_URL,
+      runId,
+      config.quick ? FAIRNESS_PLAN.quick : FAIRNESS_PLAN.full,
+    );
     log('7. payload compression: gzip and brotli at low levels');
     const compression = compressionBench(config.quick ? 10 : 60);
 
@@ -141,6 +150,7 @@ async function main(): Promise<void> {
       compression,
       batch,
       batchError,
+      ...fairness,
     };
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
