@@ -17,6 +17,13 @@ export interface FairSystem {
   redis: Redis;
 }
 
+/** The phase's one worker process, started and stopped between the parts of the phase. */
+export interface WorkerControl {
+  start(): Promise<void>;
+  /** Drains it; its slots leave the pool, so new jobs wait in the backlogs. */
+  stop(): Promise<void>;
+}
+
 export const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 export const keyOf = (tenant: string) => `fair-${tenant}-key-0123456789`;
 export const authOf = (tenant: string) => ({

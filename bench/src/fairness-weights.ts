@@ -1,6 +1,6 @@
 import { sleep } from './load';
 import { ADMIN_TOKEN, submitAll, usageOf } from './fairness-system';
-import type { FairnessPlan, FairSystem } from './fairness-system';
+import type { FairnessPlan, FairSystem, WorkerControl } from './fairness-system';
 
 /** Tokens served to two tenants of weights 3 and 1 while both had a backlog. */
 export interface WeightFigures {
@@ -28,19 +28,24 @@ const BODY = JSON.stringify({
 
 /**
  * Tenants `wa` and `wb` at weights 3 and 1 (PUT /v1/admin/tenants/{t}/limits)
- * each queue `weightJobs` jobs side by side. From the moment both are queued
- * until one of them is within a margin of its last job (so both were
- * backlogged throughout), the tokens each was served; ideally 3 to 1.
+ * each queue `weightJobs` jobs while the pool has no worker; then the worker
+ * starts. From its start until one tenant is within a margin of its last job
+ * (so both were backlogged throughout), the tokens each was served; ideally 3 to 1.
  */
-export async function measureWeights(sys: FairSystem, plan: FairnessPlan): Promise<WeightFigures> {
+export async function measureWeights(
+  sys: FairSystem,
+  plan: FairnessPlan,
+  worker: WorkerControl,
+): Promise<WeightFigures> {
   const [a, b] = WEIGHT_TENANTS;
   for (const [i, t] of WEIGHT_TENANTS.entries()) await setWeight(sys, t, WEIGHTS[i]!);
   const n = plan.weightJobs;
+  await worker.stop();
   await Promise.all(WEIGHT_TENANTS.map((t) => submitAll(sys, t, n, BODY, 25)));
   // Still backlogged: more than the slots in flight and a few finishes of margin left.
   const margin = Math.max(3 * plan.concurrency, Math.round(n / 20));
   const start = await Promise.all([usageOf(sys, a), usageOf(sys, b)]);
-  if (start.some((u) => u.jobs >= n - margin)) throw new Error('weights: a backlog drained while it was submitted');
+  await worker.start();
   const t0 = Date.now();
   let end = start;
   const deadline = t0 + 300_000;

@@ -4,7 +4,7 @@ import { fifoFlood, waitStats } from './fairness-fifo';
 import { fairnessTables } from './fairness-report';
 import type { FifoFigures, WaitStats } from './fairness-fifo';
 import { ADMIN_TOKEN, authOf, keyOf, submitAll, waitJobs } from './fairness-system';
-import type { FairnessPlan, FairSystem } from './fairness-system';
+import type { FairnessPlan, FairSystem, WorkerControl } from './fairness-system';
 import { loadBenchConfig } from './env';
 import { sleep } from './load';
 import { startNode } from './proc';
@@ -90,12 +90,16 @@ export async function fairnessBench(
     procs.push(api);
     await api.waitFor(/api listening/);
     const before = await redisSnapshot(redis);
-    const startWorker = async () => {
-      const w = startNode('apps/worker/dist/main.js', env);
-      procs.push(w);
-      await w.waitFor(/worker started/);
+    let current: Proc | undefined;
+    const worker: WorkerControl = {
+      async start() {
+        current = startNode('apps/worker/dist/main.js', env);
+        procs.push(current);
+        await current.waitFor(/worker started/);
+      },
+      stop: async () => current?.stop(),
     };
-    const quietWaitMs = await flood(sys, plan, startWorker);
+    const quietWaitMs = await flood(sys, plan, worker);
     const after = await redisSnapshot(redis);
     const total = plan.noisyJobs + plan.quietJobs;
     const cost = perJob(before, after, total);
@@ -106,7 +110,7 @@ export async function fairnessBench(
     await sleep(300); // the last finishes' scheduler calls
     recorder.stop();
 
-    const weights = await measureWeights(sys, plan);
+    const weights = await measureWeights(sys, plan, worker);
     for (const p of procs.splice(0)) await p.stop();
     const scheduler = await recorder.replay(redisUrl, plan.costSample);
     const fifo = await fifoFlood(redisUrl, `bench-fair-fifo-${runId}`, plan);
@@ -134,9 +138,9 @@ export async function fairnessBench(
  * and the quiet tenant submits a job every quietEveryMs. Returns the quiet
  * jobs' queue waits once every job has finished.
  */
-async function flood(sys: FairSystem, plan: FairnessPlan, startWorker: () => Promise<void>): Promise<WaitStats> {
+async function flood(sys: FairSystem, plan: FairnessPlan, worker: WorkerControl): Promise<WaitStats> {
   await submitAll(sys, 'noisy', plan.noisyJobs, JSON.stringify(JOB));
-  await startWorker();
+  await worker.start();
   const waits: Array<Promise<number | undefined>> = [];
   for (let i = 0; i < plan.quietJobs; i++) {
     waits.push(quietJob(sys));

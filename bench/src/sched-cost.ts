@@ -52,7 +52,10 @@ export class SchedRecorder {
     } finally {
       redis.disconnect();
     }
-    const monitor = await new Redis(redisUrl).monitor();
+    // monitor() opens a connection of its own; the one it is called on never needs to connect.
+    const idle = new Redis(redisUrl, { lazyConnect: true });
+    const monitor = await idle.monitor();
+    idle.disconnect();
     const rec = new SchedRecorder(monitor, from, to);
     monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (!args.slice(1).some(isSched)) return;
