@@ -124,6 +124,8 @@ async function main(): Promise<void> {
     log('6. Redis memory per job (2 KB, 100 KB, 1 MB prompts), inferq and raw BullMQ');
     prefixes.push(`bench-mem-${runId}`, `bench-mem-bull-${runId}`);
     const memory = await memoryPhase(config.REDIS_URL, runId, config.quick);
+    log('7. payload compression: gzip and brotli at low levels');
+    const compression = compressionBench(config.quick ? 10 : 60);
     log(
       "8. fairness: a noisy tenant's flood and a quiet tenant, scheduler then plain FIFO; weights 3:1; scheduler cost",
     );
@@ -132,8 +134,6 @@ async function main(): Promise<void> {
       runId,
       config.quick ? FAIRNESS_PLAN.quick : FAIRNESS_PLAN.full,
     );
-    log('7. payload compression: gzip and brotli at low levels');
-    const compression = compressionBench(config.quick ? 10 : 60);
 
     const results: BenchResults = {
       mode: config.quick ? 'quick' : 'full',
