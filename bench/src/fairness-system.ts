@@ -10,6 +10,33 @@ export interface FairnessPlan extends FloodPlan {
   costSample: number;
 }
 
+/**
+ * Quick: about 25 s; full: about 75 s. Both at 200 jobs a second, which keeps
+ * the worker well below what this 2-core machine can run (a CPU-bound worker
+ * adds its own event-loop delay to every wait); the noisy backlog outlasts the
+ * quiet tenant's submissions in FIFO.
+ */
+export const FAIRNESS_PLAN: Record<'quick' | 'full', FairnessPlan> = {
+  quick: {
+    noisyJobs: 1000,
+    quietJobs: 30,
+    quietEveryMs: 100,
+    latencyMs: 20,
+    concurrency: 4,
+    weightJobs: 400,
+    costSample: 300,
+  },
+  full: {
+    noisyJobs: 5000,
+    quietJobs: 50,
+    quietEveryMs: 100,
+    latencyMs: 20,
+    concurrency: 4,
+    weightJobs: 600,
+    costSample: 1000,
+  },
+};
+
 /** The fairness phase's inferq (one api, one worker) and reads of its tenants' usage. */
 export interface FairSystem {
   url: string;

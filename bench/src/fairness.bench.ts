@@ -5,6 +5,7 @@ import { fairnessTables } from './fairness-report';
 import type { FifoFigures, WaitStats } from './fairness-fifo';
 import { ADMIN_TOKEN, authOf, keyOf, submitAll, waitJobs } from './fairness-system';
 import type { FairnessPlan, FairSystem, WorkerControl } from './fairness-system';
+import { FAIRNESS_PLAN } from './fairness-system';
 import { loadBenchConfig } from './env';
 import { sleep } from './load';
 import { startNode } from './proc';
@@ -35,32 +36,6 @@ export interface FairnessFigures {
 
 const TENANTS = ['noisy', 'quiet', ...WEIGHT_TENANTS];
 
-/**
- * Quick: about 25 s; full: about 75 s. Both at 200 jobs a second, which keeps
- * the worker well below what this 2-core machine can run (a CPU-bound worker
- * adds its own event-loop delay to every wait); the noisy backlog outlasts the
- * quiet tenant's submissions in FIFO.
- */
-export const FAIRNESS_PLAN: Record<'quick' | 'full', FairnessPlan> = {
-  quick: {
-    noisyJobs: 1000,
-    quietJobs: 30,
-    quietEveryMs: 100,
-    latencyMs: 20,
-    concurrency: 4,
-    weightJobs: 400,
-    costSample: 300,
-  },
-  full: {
-    noisyJobs: 5000,
-    quietJobs: 50,
-    quietEveryMs: 100,
-    latencyMs: 20,
-    concurrency: 4,
-    weightJobs: 600,
-    costSample: 1000,
-  },
-};
 const JOB = { model: 'sim/echo', input: { prompt: 'hello from the benchmark' } };
 const r1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -89,7 +64,6 @@ export async function fairnessBench(
   const redis = new Redis(redisUrl);
   const sys: FairSystem = { url: `http://127.0.0.1:${port}`, prefix, redis };
   const procs: Proc[] = [];
-  let recorder: SchedRecorder | undefined;
   try {
     const api = startNode('apps/api/dist/main.js', env);
     procs.push(api);
@@ -109,12 +83,7 @@ export async function fairnessBench(
     const total = plan.noisyJobs + plan.quietJobs;
     const cost = perJob(before, after, total);
 
-    recorder = await SchedRecorder.start(redisUrl, prefix, 'default');
-    await submitAll(sys, 'noisy', plan.costSample, JSON.stringify(JOB));
-    await waitJobs(sys, 'noisy', plan.noisyJobs + plan.costSample);
-    await sleep(300); // the last finishes' scheduler calls
-    recorder.stop();
-
+    const recorder = await recordSample(sys, redisUrl, plan);
     const weights = await measureWeights(sys, plan, worker);
     for (const p of procs.splice(0)) await p.stop();
     const scheduler = await recorder.replay(redisUrl, plan.costSample);
@@ -132,7 +101,6 @@ export async function fairnessBench(
     };
     return figures;
   } finally {
-    recorder?.stop();
     for (const p of procs) await p.stop();
     redis.disconnect();
   }
@@ -155,6 +123,19 @@ async function flood(sys: FairSystem, plan: FairnessPlan, worker: WorkerControl)
   await waitJobs(sys, 'quiet', plan.quietJobs);
   const done = (await Promise.all(waits)).filter((w): w is number => w !== undefined);
   return waitStats(done);
+}
+
+/** The scheduler's calls while `costSample` more noisy jobs are submitted at once and run. */
+async function recordSample(sys: FairSystem, redisUrl: string, plan: FairnessPlan): Promise<SchedRecorder> {
+  const recorder = await SchedRecorder.start(redisUrl, sys.prefix, 'default');
+  try {
+    await submitAll(sys, 'noisy', plan.costSample, JSON.stringify(JOB));
+    await waitJobs(sys, 'noisy', plan.noisyJobs + plan.costSample);
+    await sleep(300); // the last finishes' scheduler calls
+  } finally {
+    recorder.stop();
+  }
+  return recorder;
 }
 
 /** One job of the quiet tenant: its queue_ms once it has run. */
