@@ -11,16 +11,16 @@ export interface LoadResult {
   requests: number;
 }
 
-/** Drives POST /v1/jobs with autocannon: for a duration (s) or a fixed amount of requests. */
+/** Drives POST /v1/jobs with autocannon: for a duration (s) or a fixed amount of requests (of JOB_BODY unless `body`). */
 export async function submitLoad(
-  sys: System,
-  o: { connections: number; durationS?: number; amount?: number },
+  sys: Pick<System, 'url' | 'headers'>,
+  o: { connections: number; durationS?: number; amount?: number; body?: string },
 ): Promise<LoadResult> {
   const result = await autocannon({
     url: `${sys.url}/v1/jobs`,
     method: 'POST',
     headers: sys.headers,
-    body: JOB_BODY,
+    body: o.body ?? JOB_BODY,
     connections: o.connections,
     ...(o.amount ? { amount: o.amount } : { duration: o.durationS ?? 5 }),
   });

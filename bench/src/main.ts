@@ -7,6 +7,8 @@ import { compressionBench } from './compression.bench';
 import { batchBench } from './batch.bench';
 import { concurrencyBench } from './concurrency.bench';
 import { e2eBench } from './e2e.bench';
+import { fairnessPhase } from './fairness.bench';
+import { FAIRNESS_PLAN } from './fairness-system';
 import { curveBench, enqueueBench } from './enqueue.bench';
 import { loadBenchConfig } from './env';
 import { latencyBench } from './latency.bench';
@@ -125,6 +127,14 @@ async function main(): Promise<void> {
     const memory = await memoryPhase(config.REDIS_URL, runId, config.quick);
     log('7. payload compression: gzip and brotli at low levels');
     const compression = compressionBench(config.quick ? 10 : 60);
+    log(
+      "8. fairness: a noisy tenant's flood and a quiet tenant, scheduler then plain FIFO; weights 3:1; scheduler cost",
+    );
+    const fairness = await fairnessPhase(
+      config.REDIS_URL,
+      runId,
+      config.quick ? FAIRNESS_PLAN.quick : FAIRNESS_PLAN.full,
+    );
 
     const results: BenchResults = {
       mode: config.quick ? 'quick' : 'full',
@@ -141,6 +151,7 @@ async function main(): Promise<void> {
       compression,
       batch,
       batchError,
+      ...fairness,
     };
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });

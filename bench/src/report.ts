@@ -1,4 +1,5 @@
 import { compressionTable } from './compression.bench';
+import { fairnessTables } from './fairness-report';
 import { memoryTable } from './memory.bench';
 import type { BenchResults } from './results';
 
@@ -57,6 +58,8 @@ export function markdown(r: BenchResults): string {
   } else {
     lines.push(`batch: not measured (${r.batchError ?? 'unknown reason'})`, '');
   }
+  if (r.fairness) lines.push(...fairnessTables(r.fairness));
+  else lines.push(`fairness: not measured (${r.fairnessError ?? 'unknown reason'})`, '');
   lines.push(...commandTable(r.e2e));
   lines.push(...memoryLines(r));
   return lines.join('\n');

@@ -2,6 +2,7 @@ import type { CodecFigures } from './compression.bench';
 import type { BatchFigures } from './batch.bench';
 import type { ConcurrencyFigures } from './concurrency.bench';
 import type { E2eFigures } from './e2e.bench';
+import type { FairnessFigures } from './fairness.bench';
 import type { EnqueueFigures } from './enqueue.bench';
 import type { LatencyFigures } from './latency.bench';
 import type { MemoryRow } from './memory.bench';
@@ -28,4 +29,7 @@ export interface BenchResults {
   compression?: CodecFigures[];
   batch?: BatchFigures;
   batchError?: string;
+  /** Fair scheduling (issue #13): quiet tenant's wait beside FIFO, tokens against weights, the scheduler's Redis bill. */
+  fairness?: FairnessFigures;
+  fairnessError?: string;
 }

@@ -35,14 +35,19 @@ export async function startSystem(name: SystemName, o: SystemOptions): Promise<S
   return name === 'inferq' ? startInferq(o) : startBaseline(name, o);
 }
 
-async function startInferq(o: SystemOptions): Promise<System> {
-  const prefix = `bench-inferq-${o.runId}`;
-  const port = await freePort();
-  const env = {
+/** The env of an inferq api and worker under benchmark: limits out of the way, sim at zero latency unless `env` says. */
+export function inferqEnv(o: {
+  redisUrl: string;
+  prefix: string;
+  port: number;
+  concurrency?: number;
+  env?: Record<string, string>;
+}) {
+  return {
     REDIS_URL: o.redisUrl,
-    QUEUE_PREFIX: prefix,
+    QUEUE_PREFIX: o.prefix,
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: String(o.port),
     METRICS_PORT: '0',
     API_KEYS: `${TENANT}:${BENCH_KEY}`,
     LOG_LEVEL: 'info',
@@ -53,6 +58,12 @@ async function startInferq(o: SystemOptions): Promise<System> {
     WORKER_CONCURRENCY: String(o.concurrency ?? 32),
     ...o.env,
   };
+}
+
+async function startInferq(o: SystemOptions): Promise<System> {
+  const prefix = `bench-inferq-${o.runId}`;
+  const port = await freePort();
+  const env = inferqEnv({ redisUrl: o.redisUrl, prefix, port, concurrency: o.concurrency, env: o.env });
   const api = startNode('apps/api/dist/main.js', env);
   const worker = startNode('apps/worker/dist/main.js', env);
   await Promise.all([api.waitFor(/api listening/), worker.waitFor(/worker started/)]);
