@@ -38,7 +38,7 @@ export async function measureWeights(
   worker: WorkerControl,
 ): Promise<WeightFigures> {
   const [a, b] = WEIGHT_TENANTS;
-  for (const [i, t] of WEIGHT_TENANTS.entries()) await setWeight(sys, t, WEIGHTS[i]!);
+  for (const [i, t] of WEIGHT_TENANTS.entries()) await setWeight(sys, t, WEIGHTS[i]);
   const n = plan.weightJobs;
   await worker.stop();
   await Promise.all(WEIGHT_TENANTS.map((t) => submitAll(sys, t, n, BODY, 25)));
@@ -54,14 +54,14 @@ export async function measureWeights(
     await sleep(20);
     end = await Promise.all([usageOf(sys, a), usageOf(sys, b)]);
   }
-  const tokens: [number, number] = [end[0]!.tokens - start[0]!.tokens, end[1]!.tokens - start[1]!.tokens];
+  const tokens: [number, number] = [end[0].tokens - start[0].tokens, end[1].tokens - start[1].tokens];
   const ratio = tokens[1] > 0 ? tokens[0] / tokens[1] : NaN;
   const target = WEIGHTS[0] / WEIGHTS[1];
   return {
     weights: WEIGHTS,
     jobsEach: n,
     tokens,
-    jobs: [end[0]!.jobs - start[0]!.jobs, end[1]!.jobs - start[1]!.jobs],
+    jobs: [end[0].jobs - start[0].jobs, end[1].jobs - start[1].jobs],
     ratio: Math.round(ratio * 100) / 100,
     offByPct: Math.round((Math.abs(ratio - target) / target) * 1000) / 10,
     windowMs: Date.now() - t0,

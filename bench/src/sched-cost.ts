@@ -87,13 +87,13 @@ export class SchedRecorder {
       for (const to of this.to) {
         const before = await redisSnapshot(redis);
         for (const [name, ...args] of this.calls) {
-          await redis.call(name!, ...args.map((a) => a.split(this.from).join(to)));
+          await redis.call(name, ...args.map((a) => a.split(this.from).join(to)));
         }
         const after = await redisSnapshot(redis);
         rounds.push({ before, after, cpuUs: perJob(before, after, jobs).cpuUs });
       }
       // Every round runs the same commands; the median round by CPU gives the figures.
-      const mid = [...rounds].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(rounds.length / 2)]!;
+      const mid = [...rounds].sort((a, b) => a.cpuUs - b.cpuUs)[Math.floor(rounds.length / 2)];
       return {
         sampleJobs: jobs,
         callsPerJob: r1(this.calls.length / jobs),
