@@ -70,13 +70,16 @@ for l = 0, 2 do
   local ready = redis.call('ZRANGE', base .. 'ready:' .. l, 0, 999, 'WITHSCORES')
   for i = 1, #ready, 2 do
     local q = base .. 'q:' .. l .. ':' .. ready[i]
-    local head = redis.call('ZRANGE', q, 0, 0)[1] or ''
-    rows[#rows + 1] = ready[i]
-    rows[#rows + 1] = ready[i + 1]
-    rows[#rows + 1] = tostring(redis.call('ZCARD', q))
-    local oldest, weight = string.match(head, '^([^|]*)|[^|]*|([^|]*)|')
-    rows[#rows + 1] = oldest or ''
-    rows[#rows + 1] = weight or ''
+    local head = redis.call('ZRANGE', q, 0, 0)[1]
+    -- A tenant whose backlog emptied stays ready until the next pick finds it so: not shown.
+    if head then
+      rows[#rows + 1] = ready[i]
+      rows[#rows + 1] = ready[i + 1]
+      rows[#rows + 1] = tostring(redis.call('ZCARD', q))
+      local oldest, weight = string.match(head, '^([^|]*)|[^|]*|([^|]*)|')
+      rows[#rows + 1] = oldest or ''
+      rows[#rows + 1] = weight or ''
+    end
   end
   levels[l + 1] = rows
 end

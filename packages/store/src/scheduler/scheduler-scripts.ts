@@ -65,7 +65,10 @@ local function pick(now)
       local tenant, vt = top[1], tonumber(top[2])
       local q = backlogKey(level, tenant)
       local job = redis.call('ZPOPMIN', q)[1]
-      if job then
+      if not job then
+        -- Its backlog emptied at an earlier pick (found here rather than paying a ZCARD on every pick).
+        retire(level, tenant, vt)
+      else
         local id, est, w, attempts, deadline, model = string.match(job, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
         if deadline ~= '' then redis.call('ZREM', deadlinesKey, level .. '|' .. tenant .. '|' .. id) end
         if deadline ~= '' and tonumber(deadline) <= now then
@@ -82,9 +85,9 @@ local function pick(now)
           promoted[#promoted + 1] = model
           free = free - 1
           picked = picked + 1
+          redis.call('ZADD', readyKey(level), fmt(vt), tenant)
         end
       end
-      if redis.call('ZCARD', q) == 0 then retire(level, tenant, vt) else redis.call('ZADD', readyKey(level), fmt(vt), tenant) end
     end
   end
   if picked > 0 then redis.call('INCRBY', base .. 'picked', picked) end
@@ -140,10 +143,14 @@ return pick(now)
  */
 export const SCHED_FINISH_LUA = `${COMMON}
 for i = 3, #ARGV, 2 do
-  local entry = redis.call('HGET', inflightKey, ARGV[i]) or redis.call('HGET', retryingKey, ARGV[i])
+  local from = inflightKey
+  local entry = redis.call('HGET', inflightKey, ARGV[i])
+  if not entry then
+    from = retryingKey
+    entry = redis.call('HGET', retryingKey, ARGV[i])
+  end
   if entry then
-    redis.call('HDEL', inflightKey, ARGV[i])
-    redis.call('HDEL', retryingKey, ARGV[i])
+    redis.call('HDEL', from, ARGV[i])
     local level, tenant, est, w = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
     if ARGV[i+1] ~= '' then
       local delta = (tonumber(ARGV[i+1]) - tonumber(est)) / tonumber(w)
