@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { redisKeys } from '@inferq/core';
+import { poolTag, redisKeys } from '@inferq/core';
 import { freePort, waitFor } from '@inferq/testkit';
 import { startNode } from './proc';
 import { memoryOf, startPrivateRedis, sum, zsetBytes } from './redis-memory';
@@ -87,7 +87,7 @@ async function inferqMemory(redis: Redis, redisUrl: string, prefix: string, quic
     const perJob = async (ids: string[], parts: (id: string) => string[]) =>
       (sum(await memoryOf(redis, ids.flatMap(parts))) + (ids.length * (await zsetBytes(redis, prefix))) / all.length) /
       ids.length;
-    const bullHash = (id: string) => `${prefix}:pool-default:${id}`;
+    const bullHash = (id: string) => `${poolTag(prefix, 'default')}:pool-default:${id}`;
     const everything = (id: string) => [k.job(id), k.jobPayload(id), k.jobEvents(id), bullHash(id)];
     const queued = await Promise.all(groups.map((ids) => perJob(ids, everything)));
 

@@ -3,6 +3,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import type { RequestHandler } from 'express';
+import { queuePrefix } from '@inferq/core';
 import { closeQueue } from '@inferq/store';
 import type { createRedis } from '@inferq/store';
 
@@ -29,7 +30,7 @@ export function createQueueBoard(opts: {
   const queueFor = (name: string): Queue => {
     let q = open.get(name);
     if (!q) {
-      q = new Queue(name, { connection: opts.connection, prefix: opts.prefix });
+      q = new Queue(name, { connection: opts.connection, prefix: queuePrefix(opts.prefix, name) });
       // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
       q.on('error', () => undefined);
       open.set(name, q);

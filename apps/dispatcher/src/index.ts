@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LookupFunction } from 'node:net';
 import { Queue, Worker } from 'bullmq';
-import { createLogger, WEBHOOK_QUEUE } from '@inferq/core';
+import { createLogger, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
 import {
@@ -54,7 +54,10 @@ export async function startDispatcher(
   redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
   const outboxConn = createRedis(config, 'blocking'); // XREADGROUP BLOCK holds it
   const workerConn = createRedis(config, 'blocking'); // BullMQ's blocking reads hold it
-  const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, { connection: redis, prefix });
+  const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, {
+    connection: redis,
+    prefix: queuePrefix(prefix, WEBHOOK_QUEUE),
+  });
   // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
   queue.on('error', () => undefined);
   const registry = createMetricsRegistry();
@@ -81,7 +84,7 @@ export async function startDispatcher(
   });
   const worker = new Worker<DeliveryJobData>(WEBHOOK_QUEUE, processor, {
     connection: workerConn,
-    prefix,
+    prefix: queuePrefix(prefix, WEBHOOK_QUEUE),
     concurrency: config.DISPATCHER_CONCURRENCY,
     lockDuration: config.DISPATCHER_LOCK_MS,
     stalledInterval: config.DISPATCHER_STALLED_MS,

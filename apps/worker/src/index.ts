@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { createBackendFactory } from '@inferq/backends';
-import { createLogger, poolQueueName, redisKeys } from '@inferq/core';
+import { createLogger, poolQueueName, poolTag, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import {
   createRedis,
@@ -139,7 +139,7 @@ async function startPools(
   const workers = lanes.map(({ pool, slots, lane }, i) => {
     const w = new Worker(poolQueueName(pool), processor, {
       connection: connections[i],
-      prefix: config.QUEUE_PREFIX,
+      prefix: poolTag(config.QUEUE_PREFIX, pool),
       concurrency: slots,
       lockDuration: config.WORKER_LOCK_MS,
       stalledInterval: config.WORKER_STALLED_MS,

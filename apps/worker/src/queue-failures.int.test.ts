@@ -1,5 +1,5 @@
 import { Queue, Worker } from 'bullmq';
-import { JobRequest, newJobId, poolQueueName } from '@inferq/core';
+import { JobRequest, newJobId, poolQueueName, poolTag } from '@inferq/core';
 import { PoolQueues, PoolScheduler } from '@inferq/store';
 import { MAX_STALLED_COUNT } from './env';
 import { startWorker } from './index';
@@ -14,7 +14,7 @@ let raw: Queue;
 
 beforeAll(() => {
   h.modelsFile([{ id: 'sim/stall', backend: 'sim', model: 'echo', pool: 'stall' }]);
-  raw = new Queue(poolQueueName('default'), { connection, prefix: h.prefix });
+  raw = new Queue(poolQueueName('default'), { connection, prefix: poolTag(h.prefix, 'default') });
 });
 afterAll(async () => {
   for (const w of workers) await w.close();
@@ -63,9 +63,13 @@ it('fails the record (stalled) of a job BullMQ fails for stalling past its limit
   );
   await queues.close();
   // The job has already stalled as often as allowed; one more makes BullMQ fail it without our processor.
-  await h.redis.hset(`${h.prefix}:${poolQueueName('stall')}:${id}`, 'stc', String(MAX_STALLED_COUNT));
+  await h.redis.hset(`${poolTag(h.prefix, 'stall')}:${poolQueueName('stall')}:${id}`, 'stc', String(MAX_STALLED_COUNT));
   // A worker that takes the job and dies: its lock (500 ms) is never extended.
-  const dead = new Worker(poolQueueName('stall'), null, { connection, prefix: h.prefix, lockDuration: 500 });
+  const dead = new Worker(poolQueueName('stall'), null, {
+    connection,
+    prefix: poolTag(h.prefix, 'stall'),
+    lockDuration: 500,
+  });
   expect((await dead.getNextJob('dead-worker-token'))?.id).toBe(id);
 
   workers.push(await startWorker(h.config({ WORKER_POOLS: 'stall', WORKER_STALLED_MS: '1000' })));

@@ -15,13 +15,23 @@ export function poolOfQueue(queueName: string): string {
 }
 
 /**
- * The hash tag of a pool: its scheduler's keys (and, on a Redis Cluster, its
- * BullMQ queue) share one slot, so one script can move a job through the
- * pool's order of service atomically, while different pools spread over the
- * cluster (SPEC section 12).
+ * BullMQ's `prefix` option for a queue, `{P:<queue>}`: BullMQ's scripts touch
+ * many keys of one queue and build job keys from the prefix inside Lua, so on
+ * a Redis Cluster the whole queue must hash to one slot (BullMQ's own rule: a
+ * hash tag in the prefix). The ONLY place a BullMQ prefix is built.
+ */
+export function queuePrefix(prefix: string, queueName: string): string {
+  return `{${prefix}:${queueName}}`;
+}
+
+/**
+ * The hash tag of a pool, `{P:pool-<pool>}`, which is also its BullMQ queue's
+ * prefix: its scheduler's keys, its BullMQ queue and its jobs' records share
+ * one slot, so one script can move a job through the pool's order of service
+ * atomically, while different pools spread over the cluster (SPEC section 12).
  */
 export function poolTag(prefix: string, pool: string): string {
-  return `{${prefix}:pool-${pool}}`;
+  return queuePrefix(prefix, poolQueueName(pool));
 }
 
 /**

@@ -1,14 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
+import { queuePrefix } from '@inferq/core';
 import type { RedisClient } from './redis';
 
 /**
  * A BullMQ queue by name (e.g. WEBHOOK_QUEUE) over a given connection, for
  * processes that only read it (queue depth metrics) and have no BullMQ
- * dependency of their own.
+ * dependency of their own. `prefix` is QUEUE_PREFIX: the queue's own BullMQ
+ * prefix (its Cluster hash tag) comes from queuePrefix.
  */
 export function openQueue(name: string, connection: RedisClient, prefix: string): Queue {
-  const q = new Queue(name, { connection, prefix });
+  const q = new Queue(name, { connection, prefix: queuePrefix(prefix, name) });
   // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
   q.on('error', () => undefined);
   return q;

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
 import type { RedisClient as Connection } from './redis';
 import type { Priority, QueueJobData } from '@inferq/core';
-import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName } from '@inferq/core';
+import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName, poolTag } from '@inferq/core';
 import type { PromotedJob } from './scheduler/scheduler-replies';
 
 /** How long BullMQ keeps a finished job's hash for Bull Board (s): the job record is the source of truth. */
@@ -38,7 +38,10 @@ export class PoolQueues {
   get(pool: string): Queue<QueueJobData> {
     let q = this.queues.get(pool);
     if (!q) {
-      q = new Queue<QueueJobData>(poolQueueName(pool), { connection: this.connection, prefix: this.prefix });
+      q = new Queue<QueueJobData>(poolQueueName(pool), {
+        connection: this.connection,
+        prefix: poolTag(this.prefix, pool),
+      });
       // The shared connection's errors, which /readyz reports (see createRedis); without a listener they would crash the process.
       q.on('error', () => undefined);
       this.queues.set(pool, q);

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { JobRequest, newJobId, WEBHOOK_QUEUE } from '@inferq/core';
+import { JobRequest, newJobId, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import type { JobRecord, JobRequestInput } from '@inferq/core';
 import { createRedis, JobStore } from '@inferq/store';
 import { dropPrefix, startWebhookReceiver, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
@@ -16,7 +16,7 @@ export async function dispatcherHarness(name: string) {
   const redis = createRedis(testRedisUrl(), 'blocking');
   const store = new JobStore(redis, { prefix, retentionMs: 600_000 });
   const secrets = new WebhookSecrets(redis, prefix);
-  const queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix });
+  const queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix: queuePrefix(prefix, WEBHOOK_QUEUE) });
   const receiver: WebhookReceiver = await startWebhookReceiver();
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
