@@ -1,3 +1,4 @@
+import { poolTag } from '@inferq/core';
 import { auditJobs } from './support/audit';
 import { promptFor } from './support/client';
 import { CHAOS_WORKER_ENV, ChaosCluster } from './support/cluster';
@@ -30,7 +31,9 @@ it('a job longer than lockDuration runs once, on one worker, though another one 
   const ids = [...load.acknowledged.keys()];
   const audit = await auditJobs(c, ids, 60_000);
   // BullMQ's own count of how often each job was started and found stalled.
-  const bull = await Promise.all(ids.map((id) => c.redis.hmget(`${c.prefix}:pool-default:${id}`, 'ats', 'stc')));
+  const bull = await Promise.all(
+    ids.map((id) => c.redis.hmget(`${poolTag(c.prefix, 'default')}:pool-default:${id}`, 'ats', 'stc')),
+  );
   const runS = [...audit.jobs.values()].map(
     (a) => (Date.parse(a.record?.completed_at ?? '') - Date.parse(a.record?.started_at ?? '')) / 1000,
   );

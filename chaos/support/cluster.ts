@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { poolQueueName } from '@inferq/core';
+import { poolQueueName, poolTag } from '@inferq/core';
 import { JobStore, PoolScheduler, createRedis } from '@inferq/store';
 import { dropPrefix, freePort, spawnApp, testPrefix } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
@@ -106,7 +106,7 @@ export async function poolCounts(
   c: ChaosCluster,
   pool = 'default',
 ): Promise<{ waiting: number; active: number; delayed: number }> {
-  const q = `${c.prefix}:${poolQueueName(pool)}`;
+  const q = `${poolTag(c.prefix, pool)}:${poolQueueName(pool)}`;
   const [wait, prioritized, active, delayed, stats] = await Promise.all([
     c.redis.llen(`${q}:wait`),
     c.redis.zcard(`${q}:prioritized`),
