@@ -1,9 +1,9 @@
-import type { Readable } from 'node:stream';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { ErrorStyle } from '@inferq/core';
 import type { AuthMode } from './auth';
 import type { RouteDoc } from './openapi/route-doc';
-import type { StreamResult } from './stream-result';
+import { NoParams } from './pipeline/context';
+import type { HandlerContext, RouteResult, RouteSchemas } from './pipeline/context';
 import { stepsOf } from './pipeline/steps';
 import type { Step, ValidatedHandler } from './pipeline/steps';
 
@@ -15,32 +15,9 @@ import type { Step, ValidatedHandler } from './pipeline/steps';
  */
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export const NoParams = z.object({});
-export type NoInput = z.output<typeof NoParams>;
-
-export interface HandlerContext<P = NoInput, Q = NoInput, B = undefined> {
-  /** The authenticated tenant; `admin` on admin routes, '' on open ones. */
-  tenant: string;
-  params: P;
-  query: Q;
-  body: B;
-  headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** Aborted when the client goes away (long-polls stop waiting). */
-  signal: AbortSignal;
-  /** The route's admission check, started as soon as the tenant was known (resolved when it has none). */
-  precheck: Promise<void>;
-  /** The unread request body, for routes that read it themselves (multipart uploads); undefined on JSON routes. */
-  stream: Readable | undefined;
-}
-
-export interface HandlerResult {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-/** A JSON answer, or a stream (SSE) the adapter relays as the handler writes it. */
-export type RouteResult = HandlerResult | StreamResult;
+// The handler's vocabulary lives beside the pipeline that builds it; re-exported here, where routes are declared.
+export { NoParams } from './pipeline/context';
+export type { HandlerContext, HandlerResult, NoInput, RouteResult, RouteSchemas } from './pipeline/context';
 
 export interface Route {
   method: Method;
@@ -55,12 +32,6 @@ export interface Route {
   errorStyle?: ErrorStyle;
   /** What a request goes through, in order (see pipeline/steps.ts), derived from the declaration. */
   steps: readonly Step[];
-}
-
-export interface RouteSchemas {
-  params: z.ZodType;
-  query: z.ZodType;
-  body?: z.ZodType;
 }
 
 type BodyOf<B> = B extends z.ZodType ? z.output<B> : undefined;

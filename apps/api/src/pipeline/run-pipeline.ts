@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { assertNever } from '@inferq/core';
 import { authorize } from '../auth';
 import type { AuthDeps } from '../auth';
-import type { HandlerContext, RouteResult } from '../route';
+import type { HandlerContext, RouteResult } from './context';
 import { parsePart } from '../validation';
 import type { Step } from './steps';
 

@@ -1,5 +1,5 @@
 import type { AuthMode } from '../auth';
-import type { HandlerContext, RouteResult, RouteSchemas } from '../route';
+import type { HandlerContext, RouteResult, RouteSchemas } from './context';
 
 /** A route's handler once validation made its input: the context's types were checked by defineRoute. */
 export type ValidatedHandler = (ctx: HandlerContext<unknown, unknown, unknown>) => Promise<RouteResult>;
