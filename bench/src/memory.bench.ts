@@ -15,7 +15,7 @@ export interface MemoryRow {
   finishedFresh: number;
   /** After EVENTS_RETENTION, until PAYLOAD_RETENTION: what a day of finished jobs costs each. */
   finished: number;
-  /** BullMQ's finished job hash, kept KEEP_COMPLETED_S then removed: part of `finishedFresh`, not of `finished`. */
+  /** BullMQ's finished job hash, kept QUEUES.pool.jobOptions.removeOnComplete.age (s) then removed: part of `finishedFresh`, not of `finished`. */
   bullmqHash: number;
   /** The stored (compressed) input and output, for the 1.2x target. */
   compressedInOut: number;
@@ -99,7 +99,7 @@ async function inferqMemory(redis: Redis, redisUrl: string, prefix: string, quic
       groups.map(async (ids) => sum(await memoryOf(redis, ids.map(bullHash))) / ids.length),
     );
     await waitFor(async () => ((await existing(redis, all.map(k.jobEvents))) === 0 ? true : undefined), 120_000, 200);
-    // The steady cost leaves out BullMQ's finished hashes: they go KEEP_COMPLETED_S after the end.
+    // The steady cost leaves out BullMQ's finished hashes: they go removeOnComplete.age (core QUEUES.pool) after the end.
     const kept = (id: string) => [k.job(id), k.jobPayload(id), k.jobEvents(id)];
     const finished = await Promise.all(groups.map((ids) => perJob(ids, kept)));
     const compressed = await Promise.all(groups.map((ids) => storedPayloadBytes(redis, ids.map(k.jobPayload))));

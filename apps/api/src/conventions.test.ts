@@ -15,9 +15,13 @@ describeConventions('@inferq/api', {
   },
 });
 
-it('keeps express out of the handlers', () => {
-  const dir = join(__dirname, 'handlers');
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.ts'))) {
-    expect(readFileSync(join(dir, f), 'utf8')).not.toMatch(/from 'express'/);
+it('keeps express out of the handlers, the pipeline and the route table', () => {
+  const files = ['handlers', 'pipeline'].flatMap((d) =>
+    readdirSync(join(__dirname, d))
+      .filter((x) => x.endsWith('.ts'))
+      .map((x) => join(__dirname, d, x)),
+  );
+  for (const f of [...files, join(__dirname, 'route.ts'), join(__dirname, 'routes.ts')]) {
+    expect({ f, text: readFileSync(f, 'utf8') }).not.toMatchObject({ text: expect.stringMatching(/from 'express'/) });
   }
 });

@@ -1,4 +1,4 @@
-import { jobRequestSchema } from '@inferq/core';
+import { GetJobQuery, JobIdParams, jobRequestSchema, ListJobsQuery } from '@inferq/core';
 import type { ApiDeps } from './deps';
 import { batchRoutes } from './batch/batch.routes';
 import { cancelJobHandler } from './handlers/cancel-job.handler';
@@ -15,7 +15,6 @@ import { openAIRoutes } from './openai/openai.routes';
 import { defineRoute } from './route';
 import { WEBHOOK_ROUTE_DOCS } from './webhook-route-docs';
 import type { Route } from './route';
-import { GetJobQuery, JobIdParams, ListJobsQuery } from './schemas';
 import { tenancyRoutes } from './tenancy/tenancy.routes';
 
 /** The route table (SPEC section 4). Adapters mount it; handlers never see the framework. */

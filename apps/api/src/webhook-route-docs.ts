@@ -1,8 +1,5 @@
-import { z } from 'zod';
+import { RedeliveryAccepted, RotatedSecret } from '@inferq/core';
 import type { RouteDoc } from './openapi/route-doc';
-
-export const RotatedSecret = z.object({ secret: z.string().startsWith('whsec_'), previous_valid_until: z.string() });
-export const RedeliveryAccepted = z.object({ id: z.string(), type: z.string(), webhook_id: z.string() });
 
 /** OpenAPI docs of the webhook routes beyond SPEC section 4's table. */
 export const WEBHOOK_ROUTE_DOCS = {

@@ -1,5 +1,5 @@
 import { decodePayload, encodePayload } from '@inferq/store';
-import type { DeliveryJobData } from './delivery-job';
+import type { DeliveryJobData } from '@inferq/core';
 
 /**
  * A webhook body carries the whole record, output included, and the delivery

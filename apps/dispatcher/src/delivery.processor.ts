@@ -1,13 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
-import { iso } from '@inferq/core';
+import { DeliveryJobData, iso } from '@inferq/core';
 import type { Delivery, Logger } from '@inferq/core';
 import type { DispatcherMetrics } from '@inferq/telemetry';
 import { appendDelivery, signWebhook } from '@inferq/webhooks';
 import type { EgressResult, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
 import { unpackBody } from './delivery-body';
-import { DeliveryJobData } from './delivery-job';
 import { DeliveryRetryError } from './retry-schedule';
 
 export interface DeliveryDeps {

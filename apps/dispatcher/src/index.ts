@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { LookupFunction } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { createLogger, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
-import type { Logger } from '@inferq/core';
+import type { DeliveryJobData, Logger } from '@inferq/core';
 import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
 import {
   createDispatcherMetrics,
@@ -15,7 +15,6 @@ import {
 import { AllowList, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
 import type { DispatcherConfig } from './env';
 import { deliveryJobOptions } from './delivery-job';
-import type { DeliveryJobData } from './delivery-job';
 import { createDeliveryProcessor } from './delivery.processor';
 import { OutboxConsumer } from './outbox.consumer';
 import { scheduleBackoff } from './retry-schedule';

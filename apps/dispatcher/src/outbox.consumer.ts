@@ -1,12 +1,11 @@
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Cluster, Redis } from 'ioredis';
 import { iso, redisKeys, webhookEventType } from '@inferq/core';
-import type { Logger, WebhookPayload } from '@inferq/core';
+import type { DeliveryJobData, Logger, WebhookPayload } from '@inferq/core';
 import type { JobStore } from '@inferq/store';
 import { deliveryJobId, OUTBOX_GROUP, parseOutboxEntry, webhookMessageId } from '@inferq/webhooks';
 import type { OutboxEntry } from '@inferq/webhooks';
 import { packBody } from './delivery-body';
-import type { DeliveryJobData } from './delivery-job';
 
 export interface OutboxConsumerOptions {
   /** A connection of its own: XREADGROUP blocks it. */

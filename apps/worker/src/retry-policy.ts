@@ -1,3 +1,4 @@
+import { QUEUES } from '@inferq/core';
 import type { JobError } from '@inferq/core';
 
 /** Thrown out of the processor so BullMQ retries; carries the provider's Retry-After. */
@@ -11,7 +12,7 @@ export class RetryableJobError extends Error {
   }
 }
 
-const MAX_DELAY_MS = 10 * 60_000;
+const MAX_DELAY_MS = QUEUES.pool.backoff.maxDelayMs;
 
 /**
  * Exponential backoff with jitter: attempt n waits base * 2^(n-1), scaled by a

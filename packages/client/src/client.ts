@@ -2,7 +2,7 @@ import { Batches } from './batches';
 import { HttpClient } from './http';
 import type { ClientOptions } from './http';
 import { Jobs } from './jobs';
-import type { Model } from './types';
+import type { Model, ModelList } from './types';
 import { Webhooks } from './webhooks';
 
 /**
@@ -27,7 +27,7 @@ export class InferqClient {
     this.webhooks = new Webhooks(http);
     this.batches = new Batches(http);
     this.models = {
-      list: async (o = {}) => (await http.json<{ data: Model[] }>('GET', '/v1/models', { signal: o.signal })).data,
+      list: async (o = {}) => (await http.json<ModelList>('GET', '/v1/models', { signal: o.signal })).data,
     };
   }
 }

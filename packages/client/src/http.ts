@@ -1,6 +1,6 @@
 import { InferqApiError, InferqConnectionError } from './errors';
 import { parseRetryAfterMs, RETRY_STATUSES, retryDelayMs, sleep } from './retry';
-import type { ErrorBodyShape, ErrorCode } from './types';
+import type { ErrorBody, ErrorCode } from './types';
 
 export interface ClientOptions {
   /** The api's base URL, e.g. http://127.0.0.1:3000 */
@@ -88,9 +88,9 @@ export class HttpClient {
 async function toApiError(res: Response, retryAfter: string | null): Promise<InferqApiError> {
   // A body cut off midway still leaves the status, which the error carries.
   const text = await res.text().catch(() => '');
-  let body: Partial<ErrorBodyShape> = {};
+  let body: Partial<ErrorBody> = {};
   try {
-    body = JSON.parse(text) as Partial<ErrorBodyShape>;
+    body = JSON.parse(text) as Partial<ErrorBody>;
   } catch {
     // Not our error body (a proxy's HTML page, say): keep the status and the text.
   }

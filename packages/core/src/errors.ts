@@ -1,35 +1,41 @@
+import { z } from 'zod';
+
 /**
  * Typed errors with stable codes. The HTTP mapping lives here and only here:
  * an error's class decides its status, and `errorBody` builds every error body
  * the API sends.
  */
-export type ErrorCode =
-  | 'validation_error'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'idempotency_mismatch'
-  | 'rate_limited'
-  | 'queue_full'
-  | 'budget_exceeded'
-  | 'unavailable'
-  | 'internal_error'
+/** The API's error codes, one closed set; every error body carries one. */
+export const ErrorCode = z.enum([
+  'validation_error',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'idempotency_mismatch',
+  'rate_limited',
+  'queue_full',
+  'budget_exceeded',
+  'unavailable',
+  'internal_error',
   // The OpenAI-compatible routes (SPEC section 10).
-  | 'model_not_found'
-  | 'timeout'
-  | 'job_failed';
+  'model_not_found',
+  'timeout',
+  'job_failed',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
 
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+/** One bad field of a validation error. */
+export const ErrorDetail = z.object({ path: z.string(), message: z.string() });
+export type ErrorDetail = z.infer<typeof ErrorDetail>;
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: ErrorDetail[] };
-}
+/** Every error the API answers, whatever the route. */
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCode, message: z.string(), details: z.array(ErrorDetail).optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export abstract class AppError extends Error {
   abstract readonly code: ErrorCode;

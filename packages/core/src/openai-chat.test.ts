@@ -7,7 +7,7 @@ import {
   chatRequestToJob,
   finishChunk,
   ModelNotFoundError,
-  OpenAIErrorBodySchema,
+  OpenAIErrorBody,
   priorityOfServiceTier,
   QueueFullError,
   roleChunk,
@@ -200,7 +200,7 @@ describe('toOpenAIErrorResponse', () => {
       body: { error: { type: 'requests', param: null } },
     });
     const boom = toOpenAIErrorResponse(new Error('secret'), 'id-1');
-    expect(OpenAIErrorBodySchema.parse(boom.body).error).toMatchObject({
+    expect(OpenAIErrorBody.parse(boom.body).error).toMatchObject({
       code: 'internal_error',
       type: 'server_error',
     });

@@ -1,10 +1,12 @@
-import type { ErrorBody, ErrorCode, ErrorResponse } from './errors';
-import { mapError, toErrorResponse } from './errors';
+import { z } from 'zod';
+import type { ErrorBody, ErrorResponse } from './errors';
+import { ErrorCode, mapError, toErrorResponse } from './errors';
 
-/** The body of OpenAI's errors, which its SDKs read (SPEC section 10). */
-export interface OpenAIErrorBody {
-  error: { message: string; type: string; param: string | null; code: ErrorCode };
-}
+/** The body of OpenAI's errors, which its SDKs read (SPEC section 10); `code` is one of ours. */
+export const OpenAIErrorBody = z.object({
+  error: z.object({ message: z.string(), type: z.string(), param: z.string().nullable(), code: ErrorCode }),
+});
+export type OpenAIErrorBody = z.infer<typeof OpenAIErrorBody>;
 
 /**
  * The same mapping (status, headers, code) rendered in OpenAI's shape, for

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Priority } from './job-request.schema';
+import { WebhookEventName } from './job-request.schema';
 
 /**
  * What a pool queue's BullMQ job carries. Small on purpose: the request itself
@@ -21,3 +22,18 @@ export const PRIORITY_LEVELS: readonly Priority[] = ['high', 'normal', 'low'];
 export function priorityLevel(p: Priority): number {
   return BULL_PRIORITY[p] - 1;
 }
+
+/** What a job of the webhook queue carries; parsed again with safeParse when dequeued. */
+export const DeliveryJobData = z.object({
+  job: z.string(),
+  tenant: z.string(),
+  event: WebhookEventName,
+  /** The `webhook-id` header: the same on every attempt and redelivery of the event. */
+  webhookId: z.string(),
+  url: z.string(),
+  /** The exact JSON body every attempt sends ('' when it is kept compressed in `bodyZ`). */
+  body: z.string(),
+  /** A large body, compressed and base64-encoded (the dispatcher's delivery-body.ts). */
+  bodyZ: z.string().optional(),
+});
+export type DeliveryJobData = z.infer<typeof DeliveryJobData>;

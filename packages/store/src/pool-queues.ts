@@ -2,27 +2,21 @@ import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
 import type { RedisClient as Connection } from './redis';
 import type { Priority, QueueJobData } from '@inferq/core';
-import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName, poolTag } from '@inferq/core';
+import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName, poolTag, QUEUES } from '@inferq/core';
 import type { PromotedJob } from './scheduler/scheduler-replies';
 
-/** How long BullMQ keeps a finished job's hash for Bull Board (s): the job record is the source of truth. */
-export const KEEP_COMPLETED_S = 60;
-export const KEEP_FAILED_S = 3600;
-
 /**
- * BullMQ job options every pool job gets. The job record (not BullMQ) is the
- * source of truth, so finished BullMQ jobs are kept only briefly for Bull
- * Board: by age (each completion removes the hashes past it, a bounded
- * ZREVRANGEBYSCORE) and by count, whichever comes first.
+ * BullMQ job options every pool job gets: the pool queue's in the catalog
+ * (core's QUEUES, which says how long finished jobs stay for Bull Board), with
+ * the job's id, priority and attempts.
  */
 export function poolJobOptions(id: string, priority: Priority, maxAttempts: number): JobsOptions {
   return {
+    ...QUEUES.pool.jobOptions,
     jobId: id,
     priority: BULL_PRIORITY[priority],
     attempts: maxAttempts,
-    backoff: { type: 'inferq' },
-    removeOnComplete: { age: KEEP_COMPLETED_S, count: 1000 },
-    removeOnFail: { age: KEEP_FAILED_S, count: 10_000 },
+    backoff: { type: QUEUES.pool.backoff.type },
   };
 }
 

@@ -1,9 +1,8 @@
-import { CreateBatchBody } from '@inferq/core';
+import { BatchIdParams, CreateBatchBody, FileIdParams, ListBatchesQuery, ListFilesQuery } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import { defineRoute } from '../route';
 import type { Route } from '../route';
 import { BATCH_ROUTE_DOCS as DOCS } from './batch-route-docs';
-import { BatchIdParams, FileIdParams, ListBatchesQuery, ListFilesQuery } from './batch.schemas';
 import { cancelBatchHandler, createBatchHandler, getBatchHandler, listBatchesHandler } from './batches.handlers';
 import {
   deleteFileHandler,

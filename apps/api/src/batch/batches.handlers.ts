@@ -8,10 +8,9 @@ import {
   NotFoundError,
   ValidationError,
 } from '@inferq/core';
-import type { BatchObject, CreateBatchBody } from '@inferq/core';
+import type { BatchIdParams, BatchObject, CreateBatchBody, ListBatchesQuery } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import type { BatchIdParams, ListBatchesQuery } from './batch.schemas';
 import { listBody } from './files.handlers';
 
 async function ownBatch(deps: ApiDeps, tenant: string, id: string): Promise<BatchObject> {

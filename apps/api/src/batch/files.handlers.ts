@@ -6,10 +6,9 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '@inferq/core';
-import type { FileObject } from '@inferq/core';
+import type { FileIdParams, FileObject, ListFilesQuery } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput, RouteResult } from '../route';
-import type { FileIdParams, ListFilesQuery } from './batch.schemas';
 import { receiveUpload } from './multipart-upload';
 
 /** The caller's own file, or 404 exactly as for a missing one (another tenant's, a malformed id). */

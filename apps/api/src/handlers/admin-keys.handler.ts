@@ -1,8 +1,8 @@
+import type { ApiKeyList, CreateKeyBody, KeyIdParams, ListKeysQuery } from '@inferq/core';
 import { NotFoundError } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
 import { KEY_ID_PATTERN } from '../tenancy/api-key-store';
-import type { CreateKeyBody, KeyIdParams, ListKeysQuery } from '../tenancy/tenancy.schemas';
 
 /** POST /v1/admin/keys {tenant}: 201 with the key, shown this once (only its SHA-256 is stored). */
 export function createKeyHandler(deps: ApiDeps) {
@@ -16,7 +16,7 @@ export function createKeyHandler(deps: ApiDeps) {
 export function listKeysHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext<NoInput, ListKeysQuery>): Promise<HandlerResult> => ({
     status: 200,
-    body: { data: await deps.tenancy.keys.list(ctx.query.tenant) },
+    body: { data: await deps.tenancy.keys.list(ctx.query.tenant) } satisfies ApiKeyList,
   });
 }
 

@@ -1,6 +1,6 @@
+import type { JobIdParams } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
-import type { JobIdParams } from '../schemas';
 import { cancelOwnJob } from './cancel-own-job';
 
 /** POST /v1/jobs/{id}/cancel: 200 with the canceled record (see cancelOwnJob). */

@@ -1,7 +1,7 @@
+import type { GetJobQuery, JobIdParams } from '@inferq/core';
 import { isTerminal } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
-import type { GetJobQuery, JobIdParams } from '../schemas';
 import { readOwnJob } from './job-access';
 import { withQueuePosition } from './queue-position';
 

@@ -1,10 +1,10 @@
+import type { JobIdParams } from '@inferq/core';
 import { isTerminal, ValidationError } from '@inferq/core';
 import { JobEventLog, STREAM_ID_PATTERN } from '@inferq/store';
 import type { ApiDeps } from '../deps';
 import { relayJobEvents, writeFrames } from '../job-event-relay';
 import { replayFrames } from '../record-replay';
 import type { HandlerContext, RouteResult } from '../route';
-import type { JobIdParams } from '../schemas';
 import { readOwnJob } from './job-access';
 
 export const SSE_HEADERS = {

@@ -1,6 +1,6 @@
+import type { ListJobsQuery } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import type { ListJobsQuery } from '../schemas';
 
 /** GET /v1/jobs: this tenant's jobs, newest first, paged by cursor. */
 export function listJobsHandler(deps: ApiDeps) {

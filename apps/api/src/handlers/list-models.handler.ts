@@ -1,3 +1,4 @@
+import type { Model, ModelList } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerResult } from '../route';
 
@@ -8,13 +9,13 @@ import type { HandlerResult } from '../route';
  */
 export function listModelsHandler(deps: ApiDeps) {
   const created = Math.floor(Date.now() / 1000);
-  const data = deps.catalog.list().map((m) => ({
+  const data = deps.catalog.list().map((m): Model => ({
     id: m.id,
-    object: 'model' as const,
+    object: 'model',
     created,
     owned_by: m.id.slice(0, m.id.indexOf('/')),
     backend: m.backend,
     pool: m.pool,
   }));
-  return async (): Promise<HandlerResult> => ({ status: 200, body: { object: 'list', data } });
+  return async (): Promise<HandlerResult> => ({ status: 200, body: { object: 'list', data } satisfies ModelList });
 }

@@ -1,8 +1,8 @@
+import type { JobIdParams, RedeliveryAccepted } from '@inferq/core';
 import { ConflictError, isTerminal, WebhookEventName, webhookEventType } from '@inferq/core';
 import { requestRedelivery, webhookMessageId } from '@inferq/webhooks';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
-import type { JobIdParams } from '../schemas';
 import { readOwnJob } from './job-access';
 
 /**
@@ -23,6 +23,7 @@ export function redeliverWebhookHandler(deps: ApiDeps) {
       throw new ConflictError(`job ${record.id}'s webhook does not subscribe to ${type}`);
     const at = record.completed_at ? Date.parse(record.completed_at) : Date.now();
     await requestRedelivery(deps.redis, deps.config.QUEUE_PREFIX, { job: record.id, event, at });
-    return { status: 202, body: { id: record.id, type, webhook_id: webhookMessageId(record.id, event) } };
+    const body: RedeliveryAccepted = { id: record.id, type, webhook_id: webhookMessageId(record.id, event) };
+    return { status: 202, body };
   };
 }

@@ -1,6 +1,6 @@
+import type { LimitsPatchBody, TenantParams } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import type { LimitsPatchBody, TenantParams } from '../tenancy/tenancy.schemas';
 
 async function limitsOf(deps: ApiDeps, tenant: string) {
   const limits = deps.tenancy.limits;

@@ -1,4 +1,5 @@
 import { iso } from '@inferq/core';
+import type { RotatedSecret, WebhookSecret } from '@inferq/core';
 import { ROTATION_OVERLAP_MS, WebhookSecrets } from '@inferq/webhooks';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
@@ -11,7 +12,7 @@ export function getWebhookSecretHandler(deps: ApiDeps) {
   const secrets = new WebhookSecrets(deps.redis, deps.config.QUEUE_PREFIX);
   return async (ctx: HandlerContext): Promise<HandlerResult> => ({
     status: 200,
-    body: { secret: await secrets.current(ctx.tenant) },
+    body: { secret: await secrets.current(ctx.tenant) } satisfies WebhookSecret,
     headers: NO_STORE,
   });
 }
@@ -25,6 +26,7 @@ export function rotateWebhookSecretHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext): Promise<HandlerResult> => {
     const now = Date.now();
     const secret = await secrets.rotate(ctx.tenant, now);
-    return { status: 200, body: { secret, previous_valid_until: iso(now + ROTATION_OVERLAP_MS) }, headers: NO_STORE };
+    const body: RotatedSecret = { secret, previous_valid_until: iso(now + ROTATION_OVERLAP_MS) };
+    return { status: 200, body, headers: NO_STORE };
   };
 }

@@ -4,8 +4,8 @@ import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } 
 import cors from 'cors';
 import { AppError, NotFoundError, renderError, UnsupportedMediaTypeError } from '@inferq/core';
 import type { ErrorStyle, Logger } from '@inferq/core';
-import { authorize } from '../auth';
 import type { AuthDeps } from '../auth';
+import { runPipeline } from '../pipeline/run-pipeline';
 import type { Route } from '../route';
 import { isStreamResult } from '../stream-result';
 import { toAppError } from './error-mapping';
@@ -87,6 +87,7 @@ function compose(handlers: RequestHandler[]): RequestHandler {
   };
 }
 
+/** Translates: the Express request into the pipeline's, its result into the Express response. */
 async function run(
   route: Route,
   req: Request,
@@ -94,32 +95,24 @@ async function run(
   json: RequestHandler,
   opts: ExpressAdapterOptions,
 ): Promise<void> {
-  // Auth first: an unauthenticated caller gets 401 before any body is read.
-  const tenant = await authorize(route.auth, req.headers.authorization, opts.auth);
-  noteRequest(res, { tenant, jobId: jobIdOf(req, undefined) });
-  // The rate limit's round trip, the route's precheck and the body's reading overlap; a limited
-  // request still gets its 429 first, a bad body its 4xx before the precheck's answer.
-  const limited = route.auth === 'tenant' && opts.limitRequest ? opts.limitRequest(tenant) : undefined;
-  const precheck = route.precheck?.(tenant);
-  const body = route.acceptsBody ? readJsonBody(req, res, json, opts.maxBodyBytes) : undefined;
-  // Marked handled now, because each is awaited below in its turn: one that fails first must not be an unhandled rejection.
-  for (const p of [precheck, body]) p?.catch(() => undefined);
-  if (limited) res.set(await limited);
-  await body;
   const aborted = new AbortController();
   res.on('close', () => {
     if (!res.writableFinished) aborted.abort();
   });
-  const result = await route.invoke({
-    tenant,
-    params: req.params,
-    query: req.query,
-    body: req.body,
-    headers: req.headers,
-    signal: aborted.signal,
-    precheck,
-    stream: route.acceptsBody ? undefined : req,
-  });
+  const result = await runPipeline(
+    route.steps,
+    {
+      params: req.params as Record<string, string>,
+      query: req.query,
+      headers: req.headers,
+      readBody: () => readJsonBody(req, res, json, opts.maxBodyBytes),
+      stream: req,
+      setHeaders: (headers) => res.set(headers),
+      noteTenant: (tenant) => noteRequest(res, { tenant, jobId: jobIdOf(req, undefined) }),
+      signal: aborted.signal,
+    },
+    { auth: opts.auth, limitRequest: opts.limitRequest },
+  );
   if (isStreamResult(result)) return sendStream(res, result, aborted.signal);
   noteRequest(res, { jobId: jobIdOf(req, result.body) });
   sendJson(res, result.status, result.body, result.headers);
@@ -144,12 +137,13 @@ function sendJson(res: Response, status: number, body: unknown, headers?: Record
   res.end(text);
 }
 
-async function readJsonBody(req: Request, res: Response, json: RequestHandler, limit: number): Promise<void> {
+async function readJsonBody(req: Request, res: Response, json: RequestHandler, limit: number): Promise<unknown> {
   // req.is: null without a body, false for a body of another type.
   if (req.is(JSON_TYPES) === false) {
     throw new UnsupportedMediaTypeError('request bodies must be application/json');
   }
-  return readBodyWithin(req, limit, (done) => json(req, res, (err?: unknown) => done(err ?? undefined)));
+  await readBodyWithin(req, limit, (done) => json(req, res, (err?: unknown) => done(err ?? undefined)));
+  return req.body;
 }
 
 /** The one error middleware: AppErrors answer their code; anything else is a 500 with a logged id. */

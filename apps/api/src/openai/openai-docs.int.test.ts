@@ -1,4 +1,4 @@
-import { ChatCompletion, ChatCompletionRequest, OpenAIErrorBodySchema } from '@inferq/core';
+import { ChatCompletion, ChatCompletionRequest, OpenAIErrorBody } from '@inferq/core';
 import type { OpenApiDocument } from '../openapi/build-openapi';
 import { AUTH_ACME, startTestApi } from '../test/harness';
 import type { TestApi } from '../test/harness';
@@ -36,7 +36,7 @@ it('documents POST /v1/chat/completions: body, both answers, and errors in OpenA
   for (const status of ['400', '401', '404', '413', '415', '422', '429', '502', '503', '504']) {
     const media = responses[status]?.content?.['application/json'];
     expect({ status, schema: media?.schema?.$ref }).toEqual({ status, schema: '#/components/schemas/OpenAIErrorBody' });
-    for (const ex of Object.values(media?.examples ?? {})) OpenAIErrorBodySchema.parse(ex.value);
+    for (const ex of Object.values(media?.examples ?? {})) OpenAIErrorBody.parse(ex.value);
   }
   expect(Object.keys(responses['404'].content!['application/json'].examples!)).toContain('model_not_found');
   expect(responses['504'].headers).toHaveProperty('x-should-retry');
@@ -47,7 +47,7 @@ it('documents GET /v1/models with OpenAI errors, while /v1/jobs keeps ErrorBody'
   expect(models['401']?.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/OpenAIErrorBody');
   const jobs = doc.paths['/v1/jobs']?.post?.responses as Responses;
   expect(jobs['401']?.content?.['application/json']?.schema?.$ref).toBe('#/components/schemas/ErrorBody');
-  OpenAIErrorBodySchema.parse((await t.http.get('/v1/models').expect(401)).body);
+  OpenAIErrorBody.parse((await t.http.get('/v1/models').expect(401)).body);
   const bad = await t.http.post('/v1/chat/completions').set(AUTH_ACME).send({ model: 'sim/echo' }).expect(400);
-  OpenAIErrorBodySchema.parse(bad.body);
+  OpenAIErrorBody.parse(bad.body);
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiErrorBody, ApiErrorCode, JobRequest } from '@inferq/core';
+import { ErrorBody, ErrorCode, JobRequest } from '@inferq/core';
 import { defineRoute } from '../route';
 import { buildOpenApiDocument } from './build-openapi';
 import type { Operation } from './build-openapi';
@@ -110,9 +110,9 @@ it('resolves every $ref', () => {
 });
 
 it('builds every error example through the one error module, with its own code', () => {
-  for (const code of ApiErrorCode.options) {
+  for (const code of ErrorCode.options) {
     const sample = errorSample(code);
-    expect(ApiErrorBody.parse(sample.body).error.code).toBe(code);
+    expect(ErrorBody.parse(sample.body).error.code).toBe(code);
   }
   expect(errorSample('internal_error').status).toBe(500);
   expect(errorSample('queue_full').headers['Retry-After']).toBeDefined();

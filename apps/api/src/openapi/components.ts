@@ -1,68 +1,22 @@
 import { z } from 'zod';
 import {
-  ApiErrorBody,
-  ApiErrorCode,
-  BackendKind,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
+  ErrorBody,
+  ErrorCode,
   FailureCode,
   JobAccepted,
   JobList,
   JobRecord,
   JobRequest,
   JobStatus,
-  OpenAIErrorBodySchema,
+  ModelList,
+  OpenAIErrorBody,
+  StatusEventData,
+  TokenEventData,
+  WebhookPayload,
 } from '@inferq/core';
-
-/**
- * Schemas of answers that have no zod schema in @inferq/core because the
- * server builds them inline. They describe the SPEC's shapes for the document
- * only; the tests parse real answers with them so they cannot go stale.
- */
-/** GET /v1/models, in OpenAI's list shape (SPEC section 10) with inferq's backend and pool. */
-export const ModelList = z.object({
-  object: z.literal('list'),
-  data: z.array(
-    z.object({
-      id: z.string(),
-      object: z.literal('model'),
-      created: z.number().int(),
-      owned_by: z.string(),
-      backend: BackendKind,
-      pool: z.string(),
-    }),
-  ),
-});
-export const HealthStatus = z.object({ status: z.literal('ok') });
-export const ReadyStatus = z.object({ status: z.literal('ready') });
-export const WebhookSecret = z.object({ secret: z.string().startsWith('whsec_') });
-export const UsageReport = z.object({
-  data: z.array(
-    z.object({
-      date: z.string(),
-      model: z.string(),
-      jobs: z.number().int(),
-      input_tokens: z.number().int(),
-      output_tokens: z.number().int(),
-    }),
-  ),
-});
-export const ApiKeyCreated = z.object({ id: z.string(), tenant: z.string(), key: z.string(), created_at: z.string() });
-export const ApiKeyList = z.object({
-  data: z.array(z.object({ id: z.string(), tenant: z.string(), created_at: z.string() })),
-});
-
-/** The `data:` of each SSE event of GET /v1/jobs/{id}/events, by event name. */
-export const StatusEventData = z.object({ status: JobStatus });
-export const TokenEventData = z.object({ text: z.string() });
-
-/** Webhook POST body (SPEC section 6), signed with the Standard Webhooks scheme. */
-export const WebhookPayload = z.object({
-  type: z.enum(['job.running', 'job.succeeded', 'job.failed', 'job.canceled']),
-  timestamp: z.string(),
-  data: JobRecord,
-});
 
 /** Named schemas under #/components/schemas; `input` ones describe what a caller sends. */
 export const COMPONENTS: ReadonlyArray<{ name: string; schema: z.ZodType; io: 'input' | 'output' }> = [
@@ -72,8 +26,8 @@ export const COMPONENTS: ReadonlyArray<{ name: string; schema: z.ZodType; io: 'i
   { name: 'JobList', schema: JobList, io: 'output' },
   { name: 'JobStatus', schema: JobStatus, io: 'output' },
   { name: 'FailureCode', schema: FailureCode, io: 'output' },
-  { name: 'ErrorCode', schema: ApiErrorCode, io: 'output' },
-  { name: 'ErrorBody', schema: ApiErrorBody, io: 'output' },
+  { name: 'ErrorCode', schema: ErrorCode, io: 'output' },
+  { name: 'ErrorBody', schema: ErrorBody, io: 'output' },
   { name: 'ModelList', schema: ModelList, io: 'output' },
   { name: 'StatusEventData', schema: StatusEventData, io: 'output' },
   { name: 'TokenEventData', schema: TokenEventData, io: 'output' },
@@ -81,7 +35,7 @@ export const COMPONENTS: ReadonlyArray<{ name: string; schema: z.ZodType; io: 'i
   { name: 'ChatCompletionRequest', schema: ChatCompletionRequest, io: 'input' },
   { name: 'ChatCompletion', schema: ChatCompletion, io: 'output' },
   { name: 'ChatCompletionChunk', schema: ChatCompletionChunk, io: 'output' },
-  { name: 'OpenAIErrorBody', schema: OpenAIErrorBodySchema, io: 'output' },
+  { name: 'OpenAIErrorBody', schema: OpenAIErrorBody, io: 'output' },
 ];
 
 export type JsonSchema = Record<string, unknown>;

@@ -1,8 +1,7 @@
-import { ApiErrorBody, JobAccepted, JobRecord, JobRequest } from '@inferq/core';
+import { ErrorBody, HealthStatus, JobAccepted, JobRecord, JobRequest, ModelList } from '@inferq/core';
 import { startTestApi, AUTH_ACME } from '../test/harness';
 import type { TestApi } from '../test/harness';
 import type { OpenApiDocument } from './build-openapi';
-import { HealthStatus, ModelList } from './components';
 
 /**
  * The served document against the routes the server really mounted: every
@@ -48,7 +47,7 @@ const concrete = (path: string): string => path.replace(/\{[^}]+\}/g, 'job_01JAB
 /** True unless the answer is the router's fallback 404 (no such method and path). */
 async function mounted(method: (typeof METHODS)[number], path: string): Promise<boolean> {
   const res = await t.http[method](concrete(path)).buffer(true);
-  const body = ApiErrorBody.safeParse(res.body);
+  const body = ErrorBody.safeParse(res.body);
   return !(res.status === 404 && body.success && body.data.error.message.startsWith('no route'));
 }
 
@@ -105,6 +104,6 @@ it('lists each documented error code with the status the server really answers',
   const unauth = await t.http.get('/v1/models');
   expect(Object.keys(doc.paths['/v1/models']?.get?.responses ?? {})).toContain(String(unauth.status));
   const bad = await t.http.post('/v1/jobs').set(AUTH_ACME).send({ model: 'sim/echo' });
-  expect(ApiErrorBody.parse(bad.body).error.code).toBe('validation_error');
+  expect(ErrorBody.parse(bad.body).error.code).toBe('validation_error');
   expect(Object.keys(doc.paths['/v1/jobs']?.post?.responses ?? {})).toContain(String(bad.status));
 });

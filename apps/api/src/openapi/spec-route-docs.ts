@@ -1,13 +1,16 @@
-import { JobAccepted, JobList, JobRecord, PoolBacklogList } from '@inferq/core';
 import {
   ApiKeyCreated,
   ApiKeyList,
   HealthStatus,
+  JobAccepted,
+  JobList,
+  JobRecord,
   ModelList,
+  PoolBacklogList,
   ReadyStatus,
   UsageReport,
   WebhookSecret,
-} from './components';
+} from '@inferq/core';
 import {
   canceledRecordExample,
   jobAcceptedExample,

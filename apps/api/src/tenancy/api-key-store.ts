@@ -1,14 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { iso, redisKeys, sha256Hex, withLuaCommands } from '@inferq/core';
-import type { RedisKeys } from '@inferq/core';
+import type { ApiKeyCreated, ApiKeyInfo, RedisKeys } from '@inferq/core';
 import type { Redis } from './redis-client';
-
-/** What the admin API shows of a key: never the key, never its hash. */
-export interface ApiKeyInfo {
-  id: string;
-  tenant: string;
-  created_at: string;
-}
 
 /** `iq_` lets secret scanners (GitHub, gitleaks) recognise leaked keys; 32 random bytes, base64url. */
 export const API_KEY_PATTERN = /^iq_[A-Za-z0-9_-]{43}$/;
@@ -48,7 +41,7 @@ export class ApiKeyStore {
     this.redis = withLuaCommands<Scripted>(redis, { iqRevokeKey: { numberOfKeys: 2, lua: REVOKE_LUA } });
   }
 
-  async create(tenant: string, now = Date.now()): Promise<ApiKeyInfo & { key: string }> {
+  async create(tenant: string, now = Date.now()): Promise<ApiKeyCreated> {
     const key = `iq_${randomBytes(32).toString('base64url')}`;
     const id = `key_${randomBytes(12).toString('hex')}`;
     const hash = sha256Hex(key);

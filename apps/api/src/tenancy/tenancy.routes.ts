@@ -4,14 +4,7 @@ import { getLimitsHandler, putLimitsHandler } from '../handlers/tenant-limits.ha
 import { usageHandler } from '../handlers/usage.handler';
 import { defineRoute } from '../route';
 import type { Route } from '../route';
-import {
-  CreateKeyBody,
-  KeyIdParams,
-  LimitsPatchBody,
-  ListKeysQuery,
-  TenantParams,
-  UsageQuery,
-} from './tenancy.schemas';
+import { CreateKeyBody, KeyIdParams, LimitsPatchBody, ListKeysQuery, TenantParams, UsageQuery } from '@inferq/core';
 
 /** Usage (tenant) and the admin API of keys and per-tenant limits (ADMIN_TOKEN). */
 export function tenancyRoutes(deps: ApiDeps): Route[] {

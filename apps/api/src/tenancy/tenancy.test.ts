@@ -1,9 +1,8 @@
 import { tokensOf } from '../admission';
 import { TtlCache } from './ttl-cache';
-import { UsageQuery } from './tenancy.schemas';
 import { daysBetween } from './usage-report';
 import { idempotencyKeyOf } from './idempotency';
-import { ValidationError } from '@inferq/core';
+import { UsageQuery, ValidationError } from '@inferq/core';
 
 describe('tenancy helpers', () => {
   it('sums input and output tokens over every model of a usage hash', () => {

@@ -25,7 +25,7 @@ export interface Tenancy {
   channel: SecurityChannel;
   /** Revokes an admin-API key: gone from Redis, from this process's cache and (by message) every other's. */
   revokeKey(id: string): Promise<boolean>;
-  /** The adapter's hook on every tenant request: counts it, returns the RateLimit-* headers (or throws 429). */
+  /** The pipeline's rate-limit step on every tenant request (via the adapter): counts it, returns the RateLimit-* headers (or throws 429). */
   limitRequest(tenant: string): Promise<Record<string, string>>;
 }
 

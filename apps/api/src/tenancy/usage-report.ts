@@ -1,15 +1,7 @@
-import type { ModelCatalog, RedisKeys } from '@inferq/core';
+import type { ModelCatalog, RedisKeys, UsageRow } from '@inferq/core';
 import type { Redis } from './redis-client';
 
-export interface UsageRow {
-  date: string;
-  model: string;
-  jobs: number;
-  input_tokens: number;
-  output_tokens: number;
-  /** Only for models with a `price` in MODELS_FILE. */
-  estimated_cost_usd?: number;
-}
+export type { UsageRow };
 
 /** Every UTC day from `from` to `to`, both included (YYYY-MM-DD). */
 export function daysBetween(from: string, to: string): string[] {

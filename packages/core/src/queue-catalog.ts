@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import { poolQueueName, WEBHOOK_QUEUE } from './keys';
+import { DeliveryJobData, QueueJobData } from './queue-job.schema';
+
+/** Options every job of a queue gets: structurally BullMQ's JobsOptions (core does not depend on BullMQ). */
+export interface QueueJobOptions {
+  /** Finished jobs BullMQ keeps (for Bull Board): `age` in seconds, `count` jobs. */
+  removeOnComplete: { age?: number; count?: number };
+  removeOnFail: { age?: number; count?: number };
+}
+
+/** How failed attempts are retried: BullMQ's custom backoff `type`, whose strategy the consumer registers. */
+export interface QueueBackoff {
+  type: string;
+  /** The longest delay between two attempts (ms), where the strategy caps it. */
+  maxDelayMs?: number;
+}
+
+export interface QueueSpec {
+  /** The BullMQ queue name (BullMQ adds QUEUE_PREFIX); NEVER renamed, running workers depend on it. */
+  name: (pool: string) => string;
+  /** What a job carries; the consumer parses it again with safeParse when it dequeues it. */
+  schema: z.ZodType;
+  jobOptions: QueueJobOptions;
+  backoff: QueueBackoff;
+}
+export type QueueCatalog = Record<string, QueueSpec>;
+
+/**
+ * Every queue inferq runs, what its jobs carry and how they retry. Attempts are
+ * per job: a pool job gets its request's `max_attempts`; a delivery job one
+ * more than WEBHOOK_RETRY_SCHEDULE has delays.
+ */
+export const QUEUES = {
+  /** One queue per pool (`pool-<name>`): the scheduler's pick -> worker. The job record, not BullMQ, is the source of truth. */
+  pool: {
+    name: poolQueueName,
+    schema: QueueJobData,
+    // Finished jobs stay only briefly, for Bull Board: by age (each completion removes the hashes
+    // past it, a bounded ZREVRANGEBYSCORE; 60 s, 1 h) and by count, whichever comes first.
+    jobOptions: { removeOnComplete: { age: 60, count: 1000 }, removeOnFail: { age: 3600, count: 10_000 } },
+    // Exponential with jitter from WORKER_RETRY_BASE_MS, never before the provider's Retry-After.
+    backoff: { type: 'inferq', maxDelayMs: 10 * 60_000 },
+  },
+  /** Webhook deliveries: dispatcher's outbox consumer -> its delivery worker. */
+  webhooks: {
+    name: () => WEBHOOK_QUEUE,
+    schema: DeliveryJobData,
+    // Exhausted deliveries stay in the failed set (Bull Board) for a week; completed ones for a day.
+    jobOptions: {
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600, count: 100_000 },
+    },
+    // WEBHOOK_RETRY_SCHEDULE's delays, never before the receiver's Retry-After.
+    backoff: { type: 'webhook-schedule' },
+  },
+} satisfies QueueCatalog;
