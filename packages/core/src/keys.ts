@@ -37,6 +37,8 @@ export function poolTag(prefix: string, pool: string): string {
  *   backlog emptied, `<level>|` -> the level's clock when it emptied;
  * - `inflight` hash, job id -> `<level>|<tenant>|<estimate>|<weight>|<promoted ms>|<attempts>|<model>`
  *   of the jobs handed to BullMQ and not yet finished;
+ * - `pending` hash, `<level>|<tenant>` -> the estimates (tokens / weight)
+ *   charged for its jobs in flight and not yet corrected to real usage;
  * - `workers` hash, worker id -> `<slots>|<expires ms>`, and `cap`, their live sum;
  * - `deadlines` zset, `<level>|<tenant>|<job id>` -> deadline (ms);
  * - `picked` counter of jobs handed to BullMQ (the api samples it for the ETA).
@@ -49,6 +51,7 @@ export function schedulerKeys(prefix: string, pool: string) {
     backlog: (level: number, tenant: string) => `${base}q:${level}:${tenant}`,
     saved: `${base}saved`,
     inflight: `${base}inflight`,
+    pending: `${base}pending`,
     workers: `${base}workers`,
     cap: `${base}cap`,
     deadlines: `${base}deadlines`,
