@@ -60,11 +60,14 @@ export class ChaosCluster {
 
   /** `npm run start:worker`; resolves once it serves its pools. */
   async startWorker(env: Record<string, string> = {}): Promise<SpawnedApp> {
-    const app = this.track(
-      spawnApp('start:worker', { ...this.common(), METRICS_PORT: '0', ...CHAOS_WORKER_ENV, ...env }),
-    );
+    const app = this.spawnWorker(env);
     await app.waitForOutput(/worker started/, 30_000);
     return app;
+  }
+
+  /** `npm run start:worker` without waiting for it (a scenario that kills it while it starts). */
+  spawnWorker(env: Record<string, string> = {}): SpawnedApp {
+    return this.track(spawnApp('start:worker', { ...this.common(), METRICS_PORT: '0', ...CHAOS_WORKER_ENV, ...env }));
   }
 
   /** `npm run start:dispatcher` with short lock/stall settings; resolves once it reads the outbox. */
