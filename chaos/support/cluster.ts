@@ -5,8 +5,16 @@ import { dropPrefix, freePort, spawnApp, testPrefix } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { chaosRedisUrl } from './chaos-redis';
 
-/** Lock and stall settings short enough that a killed worker's jobs come back within ~3 s. */
-export const CHAOS_WORKER_ENV = { WORKER_LOCK_MS: '2000', WORKER_STALLED_MS: '1000' };
+/**
+ * Lock and stall settings short enough that a killed worker's jobs come back within ~3 s, and
+ * a pick whose BullMQ add died with its process (api or worker) within ~2.5 s (default 30 s).
+ */
+export const CHAOS_WORKER_ENV = {
+  WORKER_LOCK_MS: '2000',
+  WORKER_STALLED_MS: '1000',
+  WORKER_REPAIR_AFTER_MS: '2000',
+  WORKER_REPAIR_EVERY_MS: '500',
+};
 
 export interface ApiProcess {
   app: SpawnedApp;
