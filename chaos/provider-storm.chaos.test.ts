@@ -29,8 +29,9 @@ function jobOf(r: RecordedRequest): string {
 }
 
 it('jobs back off through a 429 and 5xx storm, never sooner than Retry-After, within max_attempts, and succeed', async () => {
+  // A job waiting out a retry delay keeps its slot in the fair scheduler: slots for all 60, so every job meets the storm.
   const worker = {
-    WORKER_CONCURRENCY: '16',
+    WORKER_CONCURRENCY: '30',
     WORKER_RETRY_BASE_MS: '200',
     OPENAI_BASE_URL: fake.url,
     OPENAI_API_KEY: 'sk-fake',

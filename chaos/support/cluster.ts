@@ -5,8 +5,16 @@ import { dropPrefix, freePort, spawnApp, testPrefix } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { chaosRedisUrl } from './chaos-redis';
 
-/** Lock and stall settings short enough that a killed worker's jobs come back within ~3 s. */
-export const CHAOS_WORKER_ENV = { WORKER_LOCK_MS: '2000', WORKER_STALLED_MS: '1000' };
+/**
+ * Lock and stall settings short enough that a killed worker's jobs come back within ~3 s, and
+ * a pick whose BullMQ add died with its process (api or worker) within ~2.5 s (default 30 s).
+ */
+export const CHAOS_WORKER_ENV = {
+  WORKER_LOCK_MS: '2000',
+  WORKER_STALLED_MS: '1000',
+  WORKER_REPAIR_AFTER_MS: '2000',
+  WORKER_REPAIR_EVERY_MS: '500',
+};
 
 export interface ApiProcess {
   app: SpawnedApp;
@@ -60,11 +68,14 @@ export class ChaosCluster {
 
   /** `npm run start:worker`; resolves once it serves its pools. */
   async startWorker(env: Record<string, string> = {}): Promise<SpawnedApp> {
-    const app = this.track(
-      spawnApp('start:worker', { ...this.common(), METRICS_PORT: '0', ...CHAOS_WORKER_ENV, ...env }),
-    );
+    const app = this.spawnWorker(env);
     await app.waitForOutput(/worker started/, 30_000);
     return app;
+  }
+
+  /** `npm run start:worker` without waiting for it (a scenario that kills it while it starts). */
+  spawnWorker(env: Record<string, string> = {}): SpawnedApp {
+    return this.track(spawnApp('start:worker', { ...this.common(), METRICS_PORT: '0', ...CHAOS_WORKER_ENV, ...env }));
   }
 
   /** `npm run start:dispatcher` with short lock/stall settings; resolves once it reads the outbox. */

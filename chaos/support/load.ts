@@ -22,14 +22,15 @@ export async function submitLoad(
   count: number,
   parallel: number,
   body: (i: number) => JobRequestInput & { input: { prompt: string } },
-  stop: () => boolean = () => false,
+  /** Checked before each submission, with the results so far. */
+  stop: (sofar: LoadResult) => boolean = () => false,
   /** Pause of each lane between its submissions (ms), to spread the load over time. */
   paceMs = 0,
 ): Promise<LoadResult> {
   const out: LoadResult = { submitted: 0, acknowledged: new Map(), refused: new Map(), ackTimes: [] };
   let next = 0;
   const lane = async (): Promise<void> => {
-    while (next < count && !stop()) {
+    while (next < count && !stop(out)) {
       const b = body(next++);
       out.submitted++;
       const r = await submitJob(apiUrl(), key, b);

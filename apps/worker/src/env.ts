@@ -23,6 +23,13 @@ export const WorkerEnv = SharedEnv.extend({
   WORKER_STALLED_MS: envInt(30_000, 1000),
   /** First retry delay (ms); doubles per attempt, with jitter, at least the provider's Retry-After. */
   WORKER_RETRY_BASE_MS: envInt(1000, 1),
+  /**
+   * A job the fair scheduler picked this long ago (ms) whose BullMQ job is missing (the process that
+   * picked it died before adding it) is added again by the repair loop; a pick whose job has ended is released.
+   */
+  WORKER_REPAIR_AFTER_MS: envInt(5000, 1000),
+  /** How often (ms) each worker looks for such picks. */
+  WORKER_REPAIR_EVERY_MS: envInt(5000, 100),
   /** How long SIGTERM waits for in-flight jobs before handing them back (ms). */
   WORKER_SHUTDOWN_GRACE_MS: envInt(25_000, 0),
   /** Port of /metrics, /healthz and /readyz. */

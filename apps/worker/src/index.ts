@@ -158,7 +158,11 @@ async function startPools(
     pools: config.WORKER_POOLS,
     slots: perPool,
     worker: telemetry.heartbeatId,
+    repairAfterMs: config.WORKER_REPAIR_AFTER_MS,
+    repairEveryMs: config.WORKER_REPAIR_EVERY_MS,
     onError: (err) => logger.warn({ err }, 'scheduler upkeep failed'),
+    // A process died between picking jobs and adding them to BullMQ (or ending them): worth a line.
+    onRepaired: (r) => logger.warn(r, 'repaired picked jobs whose hand-over to BullMQ was lost'),
   });
   await upkeep.start();
 

@@ -48,6 +48,8 @@ export function poolTag(prefix: string, pool: string): string {
  * - `inflight` hash, job id -> `<level>|<tenant>|<estimate>|<weight>|<promoted ms>|<attempts>|<model>`
  *   of the jobs handed to BullMQ and not yet finished, and `retrying`, the
  *   same entries of jobs waiting out a retry delay (they hold no slot);
+ * - `pending` hash, `<level>|<tenant>` -> the estimates (tokens / weight)
+ *   charged for its jobs in flight and not yet corrected to real usage;
  * - `workers` hash, worker id -> `<slots>|<expires ms>`, and `cap`, their live sum;
  * - `deadlines` zset, `<level>|<tenant>|<job id>` -> deadline (ms);
  * - `picked` counter of jobs handed to BullMQ (the api samples it for the ETA).
@@ -61,6 +63,7 @@ export function schedulerKeys(prefix: string, pool: string) {
     saved: `${base}saved`,
     inflight: `${base}inflight`,
     retrying: `${base}retrying`,
+    pending: `${base}pending`,
     workers: `${base}workers`,
     cap: `${base}cap`,
     deadlines: `${base}deadlines`,

@@ -16,7 +16,7 @@ export { PoolScheduler } from './scheduler/pool-scheduler';
 export type { SchedJob, SchedFinish } from './scheduler/pool-scheduler';
 export { Promotion, DEADLINE_ERROR } from './scheduler/promotion';
 export { SchedulerUpkeep } from './scheduler/scheduler-upkeep';
-export type { UpkeepOptions } from './scheduler/scheduler-upkeep';
+export type { RepairResult, UpkeepOptions } from './scheduler/scheduler-upkeep';
 export { EMPTY_PICK, parsePick } from './scheduler/scheduler-replies';
 export type { Pick, PoolStats, PromotedJob, TenantBacklog } from './scheduler/scheduler-replies';
 export { createScheduling } from './scheduler/scheduling';

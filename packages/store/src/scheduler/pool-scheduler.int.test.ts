@@ -149,6 +149,27 @@ describe('PoolScheduler', () => {
     expect(count(after, 'late')).toBeLessThanOrEqual(11);
   });
 
+  it('keeps a returning tenant next in line when a shrinking pool corrects many estimates down at once', async () => {
+    await sched.capacity(pool, 'w1', 10, 15_000);
+    await submit(Array.from({ length: 300 }, () => job({ tenant: 'noisy', estimate: 1000 })));
+    await submit([job({ tenant: 'quiet', estimate: 1000 })]);
+    // Ten slots become one (dead workers' statements expire); the ten jobs in flight end having
+    // used 10 tokens each, far below their estimates.
+    await sched.capacity(pool, 'w1', 1, 15_000);
+    for (const e of await sched.inflight(pool)) await sched.finish(pool, [{ id: e.id, tokens: 10 }]);
+    const late = job({ tenant: 'quiet', estimate: 1000 });
+    await submit([late]);
+    // Jobs that start before the quiet tenant's new one: about one free slot, not the backlog.
+    let before = 0;
+    let cur: { id: string } | undefined = (await sched.inflight(pool))[0];
+    while (cur && cur.id !== late.id && before < 300) {
+      cur = (await sched.finish(pool, [{ id: cur.id, tokens: 10 }])).promoted[0];
+      before++;
+    }
+    expect(cur?.id).toBe(late.id);
+    expect(before).toBeLessThanOrEqual(2);
+  });
+
   it('takes canceled jobs and passed deadlines out of the backlogs', async () => {
     const keep = job({ tenant: 'a' });
     const canceled = job({ tenant: 'a' });

@@ -10,6 +10,10 @@
  * its real tokens when it finishes. A tenant whose backlog empties keeps its
  * virtual time in `saved`; when it comes back it starts at the larger of that
  * and the level's current minimum, so it neither banks credit nor sheds debt.
+ * That minimum leaves out the estimates still charged for jobs in flight
+ * (`pending`): they are corrected to real usage when the jobs end, and a
+ * tenant placed above them would then be behind a whole backlog (a pool that
+ * shrinks ends many at once).
  *
  * Picking hands a job to BullMQ (the caller adds it with the job id as jobId,
  * which is idempotent) and records it in `inflight` until it finishes; picking
@@ -26,6 +30,8 @@ local inflightKey = base .. 'inflight'
 local retryingKey = base .. 'retrying'
 local savedKey = base .. 'saved'
 local deadlinesKey = base .. 'deadlines'
+-- level|tenant -> the estimates (tokens / weight) charged for its jobs in flight and not yet corrected.
+local pendingKey = base .. 'pending'
 local function fmt(x) return string.format('%.17g', x) end
 local function readyKey(level) return base .. 'ready:' .. level end
 local function backlogKey(level, tenant) return base .. 'q:' .. level .. ':' .. tenant end
@@ -50,11 +56,12 @@ local function unqueue(level, tenant, id)
 end
 
 -- Picks jobs in the order of service while the pool has free slots.
+-- pending: level|tenant -> change of its pending estimates so far (finish passes what ended), or nil.
 -- Returns {promoted, expired}: promoted as id, level, tenant, attempts, model
 -- quintuples; expired (deadline passed while queued) as id, tenant pairs.
-local function pick(now)
+local function pick(now, pending)
   local free = tonumber(redis.call('GET', base .. 'cap') or '0') - redis.call('HLEN', inflightKey)
-  local promoted, expired, clocks = {}, {}, {}
+  local promoted, expired, clocks, charged = {}, {}, {}, pending or {}
   local level, budget, picked = 0, 1000, 0
   while free > 0 and level <= 2 and budget > 0 do
     budget = budget - 1
@@ -76,6 +83,8 @@ local function pick(now)
           expired[#expired + 1] = tenant
         else
           clocks[level] = vt
+          local field = level .. '|' .. tenant
+          charged[field] = (charged[field] or 0) + tonumber(est) / tonumber(w)
           vt = vt + tonumber(est) / tonumber(w)
           redis.call('HSET', inflightKey, id, table.concat({level, tenant, est, w, now, attempts, model}, '|'))
           promoted[#promoted + 1] = id
@@ -91,6 +100,13 @@ local function pick(now)
     end
   end
   if picked > 0 then redis.call('INCRBY', base .. 'picked', picked) end
+  -- One write per tenant and call; none when a tenant's ended and picked jobs weigh the same.
+  for field, x in pairs(charged) do
+    if x ~= 0 and tonumber(redis.call('HINCRBYFLOAT', pendingKey, field, fmt(x))) <= 1e-9 then
+      -- Nothing left in flight (or jobs picked before pending existed): no rounding residue kept.
+      redis.call('HDEL', pendingKey, field)
+    end
+  end
   -- Each level's clock: the virtual time at which its latest job started (start-time fair queueing).
   for l, clock in pairs(clocks) do redis.call('HSET', savedKey, l .. '|', fmt(clock)) end
   return {promoted, expired}
@@ -110,12 +126,17 @@ for i = 3, #ARGV, 8 do
   local id, level, tenant, est, w, attempts, deadline, model = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6], ARGV[i+7]
   local ready = readyKey(level)
   if not redis.call('ZSCORE', ready, tenant) then
-    -- It starts at the level's current minimum: the lower of the least virtual time queued and
-    -- the level's clock (queued tenants' times still hold the estimates of their jobs in flight,
-    -- which their real usage may lower), just below it so it goes next; or at its own saved
-    -- time when that is higher: no credit banked while idle, no debt shed.
+    -- It starts at the level's current minimum: the lower of the least virtual time queued, less
+    -- the estimates of that tenant's jobs in flight (their real usage lowers it when they end),
+    -- and the level's clock; just below it so it goes next; or at its own saved time when that is
+    -- higher: no credit banked while idle, no debt shed.
     local vt = tonumber(redis.call('HGET', savedKey, level .. '|' .. tenant) or '0')
-    local low = tonumber(redis.call('ZRANGE', ready, 0, 0, 'WITHSCORES')[2] or '')
+    local top = redis.call('ZRANGE', ready, 0, 0, 'WITHSCORES')
+    local low = nil
+    if top[1] then
+      local topPending = tonumber(redis.call('HGET', pendingKey, level .. '|' .. top[1]) or '0')
+      low = tonumber(top[2]) - math.max(0, topPending)
+    end
     local clock = tonumber(redis.call('HGET', savedKey, level .. '|') or '')
     if clock and (not low or clock < low) then low = clock end
     if low then
@@ -142,6 +163,7 @@ return pick(now)
  * Returns {promoted, expired} (see pick).
  */
 export const SCHED_FINISH_LUA = `${COMMON}
+local ended = {}
 for i = 3, #ARGV, 2 do
   local from = inflightKey
   local entry = redis.call('HGET', inflightKey, ARGV[i])
@@ -152,6 +174,7 @@ for i = 3, #ARGV, 2 do
   if entry then
     redis.call('HDEL', from, ARGV[i])
     local level, tenant, est, w = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+    ended[level .. '|' .. tenant] = (ended[level .. '|' .. tenant] or 0) - tonumber(est) / tonumber(w)
     if ARGV[i+1] ~= '' then
       local delta = (tonumber(ARGV[i+1]) - tonumber(est)) / tonumber(w)
       if delta ~= 0 and not redis.call('ZADD', readyKey(level), 'XX', 'INCR', fmt(delta), tenant) then
@@ -160,7 +183,7 @@ for i = 3, #ARGV, 2 do
     end
   end
 end
-return pick(tonumber(ARGV[2]))
+return pick(tonumber(ARGV[2]), ended)
 `;
 
 /**

@@ -19,6 +19,16 @@ export interface UpkeepOptions {
    * adding a job BullMQ has, or one that has just ended, changes nothing (jobId; the record's guard).
    */
   repairAfterMs?: number;
+  /** Told what each repair round that found something did (a process died between a pick and its add). */
+  onRepaired?: (r: RepairResult) => void;
+}
+
+/** What one repair round did, by job id. */
+export interface RepairResult {
+  /** Picks whose BullMQ job was missing, added again. */
+  readded: string[];
+  /** Picks whose job had already ended (or is gone), taken out of flight so their slots free. */
+  released: string[];
 }
 
 /**
@@ -47,7 +57,10 @@ export class SchedulerUpkeep {
     if (o.slots > 0) {
       await this.stateCapacity(o.slots).catch(o.onError);
       every(o.capacityEveryMs ?? 5000, () => this.stateCapacity(o.slots));
-      every(o.repairEveryMs ?? 5000, () => this.repair());
+      every(o.repairEveryMs ?? 5000, async () => {
+        const r = await this.repair();
+        if (r.readded.length + r.released.length > 0) o.onRepaired?.(r);
+      });
     }
     every(o.deadlineEveryMs ?? 1000, () => Promise.all(o.pools.map((p) => this.promotion.sweep(p))));
   }
@@ -71,25 +84,29 @@ export class SchedulerUpkeep {
   }
 
   /** Picks older than repairAfterMs whose BullMQ job is gone: added again, or released when the job has ended. */
-  async repair(now = Date.now()): Promise<number> {
-    let repaired = 0;
+  async repair(now = Date.now()): Promise<RepairResult> {
+    const out: RepairResult = { readded: [], released: [] };
     const after = this.opts.repairAfterMs ?? 5000;
     const { scheduler } = this.promotion;
     for (const pool of this.opts.pools) {
       for (const entry of await scheduler.inflight(pool)) {
         if (now - entry.promotedAt < after || (await this.queues.has(pool, entry.id))) continue;
         const job = await this.store.get(entry.id);
-        if (!job || isTerminal(job.record.status)) await this.promotion.finish(pool, entry.id, null);
-        else await this.queues.addPromoted(pool, [entry]);
-        repaired++;
+        if (!job || isTerminal(job.record.status)) {
+          await this.promotion.finish(pool, entry.id, null);
+          out.released.push(entry.id);
+        } else {
+          await this.queues.addPromoted(pool, [entry]);
+          out.readded.push(entry.id);
+        }
       }
       // A job waiting out a retry always has its BullMQ job; without one it has ended unseen: release it.
       for (const entry of await scheduler.inflight(pool, 'retrying')) {
         if (await this.queues.has(pool, entry.id)) continue;
         await this.promotion.finish(pool, entry.id, null);
-        repaired++;
+        out.released.push(entry.id);
       }
     }
-    return repaired;
+    return out;
   }
 }
