@@ -125,8 +125,8 @@ describe('SchedulerUpkeep.repair', () => {
 });
 
 describe('WORKER_REPAIR_AFTER_MS / WORKER_REPAIR_EVERY_MS', () => {
-  it('default to 30 s / 10 s and refuse values below 1000 / 100 ms, naming the variable', () => {
-    expect(h.config()).toMatchObject({ WORKER_REPAIR_AFTER_MS: 30_000, WORKER_REPAIR_EVERY_MS: 10_000 });
+  it('default to 5 s / 5 s and refuse values below 1000 / 100 ms, naming the variable', () => {
+    expect(h.config()).toMatchObject({ WORKER_REPAIR_AFTER_MS: 5000, WORKER_REPAIR_EVERY_MS: 5000 });
     expect(() => loadWorkerConfig({ WORKER_REPAIR_AFTER_MS: '999' })).toThrow(/WORKER_REPAIR_AFTER_MS/);
     expect(() => loadWorkerConfig({ WORKER_REPAIR_EVERY_MS: 'soon' })).toThrow(/WORKER_REPAIR_EVERY_MS/);
   });
