@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import OpenAI from 'openai';
-import { dropPrefix, freePort, spawnApp, testPrefix, testRedisUrl } from '@inferq/testkit';
-import type { SpawnedApp } from '@inferq/testkit';
+import { testPrefix, testRedisUrl, spawnTestApi } from '@inferq/testkit';
+import type { SpawnedTestApi } from '@inferq/testkit';
 import { loadWorkerConfig, startWorker } from '@inferq/worker';
 import type { RunningWorker } from '@inferq/worker';
 
@@ -11,40 +10,19 @@ const prefix = testPrefix('oai-load');
 const KEY = 'openai-load-test-key-0001';
 const CLIENTS = 200;
 const PROMPT = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ');
-let api: SpawnedApp;
+let api: SpawnedTestApi;
 let worker: RunningWorker | undefined;
 let url: string;
-
-/** RSS (MiB) of the api's node process (npm, sh and node share the spawned process group). */
-function apiRssMiB(): number {
-  const out = execFileSync('ps', ['-o', 'rss=,comm=', '-g', String(api.child.pid)], { encoding: 'utf8' });
-  const rss = out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, comm]) => comm === 'node')
-    .map(([kb]) => Number(kb));
-  return Math.round(Math.max(...rss) / 1024);
-}
+const apiRssMiB = () => api.rssMiB();
 
 beforeAll(async () => {
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  api = spawnApp('start:api', {
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    API_KEYS: `acme:${KEY}`,
-    LOG_LEVEL: 'info',
-  });
-  await api.waitForOutput(/api listening/, 60_000);
+  api = await spawnTestApi(prefix, KEY);
+  url = api.url;
 }, 90_000);
 
 afterAll(async () => {
   await worker?.close();
-  api.kill('SIGKILL');
-  await api.exited;
-  await dropPrefix(prefix);
+  await api.close();
 });
 
 it(`streams ${CLIENTS} concurrent chat completions on one api process, every one to [DONE]`, async () => {
@@ -93,7 +71,7 @@ it(`streams ${CLIENTS} concurrent chat completions on one api process, every one
     expect(r.text).toBe(PROMPT);
     expect(r.usage?.completion_tokens).toBe(20);
   }
-  expect(api.output()).not.toMatch(/"level":50/); // nothing logged at error level
+  expect(api.app.output()).not.toMatch(/"level":50/); // nothing logged at error level
   console.log(
     `${CLIENTS} concurrent streamed chat completions on one api process: all [DONE] in ${tookMs} ms; ` +
       `api RSS ${idle} MiB idle, ${open} MiB with ${CLIENTS} streams open, ${peak} MiB peak while streaming`,

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { dropPrefix, freePort, openSse, spawnApp, testPrefix, testRedisUrl } from '@inferq/testkit';
-import type { SpawnedApp, SseStream } from '@inferq/testkit';
+import { openSse, testPrefix, testRedisUrl, spawnTestApi } from '@inferq/testkit';
+import type { SseStream, SpawnedTestApi } from '@inferq/testkit';
 import { loadWorkerConfig, startWorker } from '@inferq/worker';
 import type { RunningWorker } from '@inferq/worker';
 
@@ -12,41 +11,19 @@ const auth = { authorization: `Bearer ${KEY}` };
 const JOBS = 100;
 const CLIENTS_PER_JOB = 5;
 const PROMPT = Array.from({ length: 20 }, (_, i) => `word${i}`).join(' ');
-let api: SpawnedApp;
+let api: SpawnedTestApi;
 let worker: RunningWorker | undefined;
 let url: string;
-
-/** RSS (MiB) of the api's node process (npm, sh and node share the spawned process group). */
-function apiRssMiB(): number {
-  const out = execFileSync('ps', ['-o', 'rss=,comm=', '-g', String(api.child.pid)], { encoding: 'utf8' });
-  const rss = out
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter(([, comm]) => comm === 'node')
-    .map(([kb]) => Number(kb));
-  // The api is the largest node process; npm's own is a fraction of it.
-  return Math.round(Math.max(...rss) / 1024);
-}
+const apiRssMiB = () => api.rssMiB();
 
 beforeAll(async () => {
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  api = spawnApp('start:api', {
-    REDIS_URL: testRedisUrl(),
-    QUEUE_PREFIX: prefix,
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    API_KEYS: `acme:${KEY}`,
-    LOG_LEVEL: 'info',
-  });
-  await api.waitForOutput(/api listening/, 60_000);
+  api = await spawnTestApi(prefix, KEY);
+  url = api.url;
 }, 90_000);
 
 afterAll(async () => {
   await worker?.close();
-  api.kill('SIGKILL');
-  await api.exited;
-  await dropPrefix(prefix);
+  await api.close();
 });
 
 async function submit(): Promise<string> {

@@ -16,6 +16,8 @@ export { openSse } from './sse-client';
 export type { SseStream, TimedSseMessage } from './sse-client';
 export { promValue } from './prom-text';
 export { appPid } from './app-pid';
+export { spawnTestApi } from './spawn-test-api';
+export type { SpawnedTestApi } from './spawn-test-api';
 export { testEnv } from './test-env';
 export {
   BROWSER_SKIP_MARK,
