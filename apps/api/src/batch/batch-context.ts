@@ -1,5 +1,5 @@
 import type { JobRequest, Logger, ModelCatalog, ResolvedModel } from '@inferq/core';
-import type { BatchRunStore, BatchStore, FileStore, JobStore, PoolQueues } from '@inferq/store';
+import type { BatchRunStore, BatchStore, FileStore, JobStore, PoolQueues, StoredJob } from '@inferq/store';
 import type { JobWatcher } from '../job-watcher';
 
 /** Tunables of the batch runner; the defaults suit production, tests shorten them. */
@@ -34,6 +34,8 @@ export interface BatchContext {
   files: FileStore;
   jobs: JobStore;
   queues: PoolQueues;
+  /** Takes a job canceled while queued out of its pool's backlog or BullMQ queue, as the cancel route does. */
+  takeOutOfQueue(job: StoredJob): Promise<void>;
   watcher: JobWatcher;
   catalog: ModelCatalog;
   logger: Logger;

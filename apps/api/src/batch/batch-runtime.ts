@@ -6,6 +6,7 @@ import { BatchRunStore, BatchStore, FileStore, utcDay } from '@inferq/store';
 import { tokensOf } from '../admission';
 import type { ApiDeps, RedisClient } from '../deps';
 import type { ApiConfig } from '../env';
+import { takeOutOfQueue } from '../handlers/cancel-own-job';
 import { submitJob } from '../handlers/submit-job';
 import { DEFAULT_RUNNER_OPTIONS } from './batch-context';
 import type { BatchContext, BatchRunnerOptions } from './batch-context';
@@ -38,6 +39,7 @@ export function createBatchRuntime(
         files,
         jobs: deps.store,
         queues: deps.queues,
+        takeOutOfQueue: (job) => takeOutOfQueue(deps, job),
         watcher: deps.watcher,
         catalog: deps.catalog,
         logger: logger.child({ component: 'batch-runner' }),

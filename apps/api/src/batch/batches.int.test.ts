@@ -94,6 +94,14 @@ describe('POST /v1/batches validation', () => {
       expect(await t.scheduler.position(stored?.pool ?? '', j.id, 2, 'acme')).toBeDefined();
     }
     expect(jobs.map((j: { metadata: { custom_id: string } }) => j.metadata.custom_id).sort()).toEqual(['x1', 'x2']);
+    // Cancelled: its queued jobs leave their tenants' backlogs (no slot is spent on them later).
+    await t.http.post(`/v1/batches/${b.id}/cancel`).set(AUTH_ACME).expect(200);
+    for (const j of jobs as Array<{ id: string }>) {
+      const stored = await t.store.get(j.id);
+      await waitFor(async () =>
+        (await t.scheduler.position(stored?.pool ?? '', j.id, 2, 'acme')) === undefined ? true : undefined,
+      );
+    }
   });
 
   it("leaves batch jobs out of the tenant's queue cap", async () => {

@@ -72,7 +72,7 @@ async function cancelJobs(ctx: BatchContext, ref: BatchRef, ids: string[]): Prom
         const job = await ctx.jobs.get(id);
         if (!job || isTerminal(job.record.status)) return;
         const r = await ctx.jobs.cancel(id, ref.tenant);
-        if (r.kind === 'written') await ctx.queues.removeWaiting(job.pool, id);
+        if (r.kind === 'written' && r.previous === 'queued') await ctx.takeOutOfQueue(job);
       }),
     );
   }

@@ -28,7 +28,11 @@ export async function cancelOwnJob(deps: ApiDeps, id: string, tenant: string): P
   return (await readOwnJob(deps.store, id, tenant)).record;
 }
 
-async function takeOutOfQueue(deps: ApiDeps, job: StoredJob): Promise<void> {
+/** A canceled queued job leaves its backlog, or BullMQ's queue (its slot then going to the next job). */
+export async function takeOutOfQueue(
+  deps: Pick<ApiDeps, 'scheduler' | 'promotion' | 'queues'>,
+  job: StoredJob,
+): Promise<void> {
   const { pool, record, tenant } = job;
   const where = await deps.scheduler.cancel(pool, record.id, priorityLevel(job.priority), tenant);
   // False when a worker holds the job (then the cancel message reaches it, and it frees the slot).
