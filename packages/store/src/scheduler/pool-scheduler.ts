@@ -2,12 +2,11 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis';
 import { schedulerKeys, withLuaCommands } from '@inferq/core';
 import { SCHED_POSITION_LUA, SCHED_STATS_LUA } from './scheduler-read-scripts';
+import { SCHED_PAUSE_LUA, SCHED_RESUME_LUA } from './scheduler-retry-scripts';
 import {
   SCHED_CANCEL_LUA,
   SCHED_CAPACITY_LUA,
   SCHED_FINISH_LUA,
-  SCHED_PAUSE_LUA,
-  SCHED_RESUME_LUA,
   SCHED_SUBMIT_LUA,
   SCHED_SWEEP_LUA,
 } from './scheduler-scripts';
