@@ -15,7 +15,7 @@ const request = JobRequest.parse({
 });
 
 async function newJob(): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   await store.create({ id, tenant: 't', pool: 'default', createdAt: Date.now(), request });
   return id;
 }
@@ -47,7 +47,7 @@ describe('appendDelivery', () => {
   });
 
   it('does not resurrect a record that expired', async () => {
-    const id = newJobId();
+    const id = newJobId('default');
     expect(await appendDelivery(redis, prefix, id, attempt(1))).toBe(false);
     expect(await redis.exists(`${prefix}:job:${id}`)).toBe(0);
   });
