@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { JobRequest, newJobId } from '@inferq/core';
+import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Delivery } from '@inferq/core';
 import { JobStore } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
@@ -49,7 +49,7 @@ describe('appendDelivery', () => {
   it('does not resurrect a record that expired', async () => {
     const id = newJobId('default');
     expect(await appendDelivery(redis, prefix, id, attempt(1))).toBe(false);
-    expect(await redis.exists(`${prefix}:job:${id}`)).toBe(0);
+    expect(await redis.exists(redisKeys(prefix).job(id))).toBe(0);
   });
 
   it('keeps the newest attempts only', async () => {
