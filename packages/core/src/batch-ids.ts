@@ -34,11 +34,6 @@ export function batchJobId(batchId: string, batchCreatedMs: number, index: numbe
   return `job_${batchJobUlid(batchId, batchCreatedMs, index)}_${pool}`;
 }
 
-/** The `id` of the output line of request `index`, whether or not a job ran it (batchRequestId of its job). */
-export function batchLineId(batchId: string, batchCreatedMs: number, index: number): string {
-  return `batch_req_${batchJobUlid(batchId, batchCreatedMs, index)}`;
-}
-
 function batchJobUlid(batchId: string, batchCreatedMs: number, index: number): string {
   const digest = createHash('sha256').update(`${batchId}:${index}`).digest();
   let tail = '';
@@ -46,7 +41,7 @@ function batchJobUlid(batchId: string, batchCreatedMs: number, index: number): s
   return `${encodeTime(batchCreatedMs, 10)}${tail}`;
 }
 
-/** The `id` of a batch output line (OpenAI's `batch_req_...`), from the job that answered it (its ULID part). */
+/** The `id` of a batch output line (OpenAI's `batch_req_...`), from the job that answered it (or would have). */
 export function batchRequestId(jobId: string): string {
-  return `batch_req_${jobId.slice('job_'.length, 'job_'.length + 26)}`;
+  return `batch_req_${jobId.slice('job_'.length)}`;
 }

@@ -164,7 +164,6 @@ export {
 export {
   BATCH_ID_PATTERN,
   batchJobId,
-  batchLineId,
   batchRequestId,
   FILE_ID_PATTERN,
   fileIdLowerBound,

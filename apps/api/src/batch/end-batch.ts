@@ -1,4 +1,4 @@
-import { batchLineId, isTerminal } from '@inferq/core';
+import { batchRequestId, isTerminal } from '@inferq/core';
 import type { BatchRef, BatchResult, BatchState } from '@inferq/store';
 import type { BatchContext } from './batch-context';
 import { jobIdsOf, jobsOfIndexes } from './batch-job-ids';
@@ -57,10 +57,11 @@ export async function endBatch(
     const indexes = Array.from({ length: to - from }, (_, i) => from + i);
     const [raws, recorded] = await Promise.all([ctx.runs.requests(ref, from, to), ctx.runs.recorded(ref, indexes)]);
     const results: BatchResult[] = [];
+    const ids = jobIdsOf(ctx, ref, state, from, raws);
     indexes.forEach((index, i) => {
       if (recorded[i]) return;
       const customId = (JSON.parse(raws[i] ?? '{}') as { c?: string }).c ?? '';
-      results.push(notRun(index, customId, code, batchLineId(ref.id, state.createdMs, index)));
+      results.push(notRun(index, customId, code, batchRequestId(ids[i])));
     });
     await tracker.recordNow(results);
   }
