@@ -116,7 +116,7 @@ it('a batch whose api and worker are SIGKILLed finishes with every request exact
   const outCancelled = [...(await lines(cancelled.output_file_id)), ...(await lines(cancelled.error_file_id))];
   const jobIds = [...out, ...outCancelled].flatMap((l) => (l.response ? [l.response.request_id] : []));
   const audit = await auditJobs(c, jobIds, 30_000);
-  const batchJobs = await c.redis.zcard(c.store.keys.tenantJobs('chaos'));
+  const batchJobs = await c.redis.zcard(c.store.keys.tenantJobs('chaos', 'default'));
   reportFigures('batch-kill', {
     submitted: LINES + 2000,
     acknowledged: LINES + 2000,

@@ -34,7 +34,7 @@ const job = (tag: string) => (i: number) => ({
   input: { prompt: promptFor(tag, i, 8) },
   max_attempts: 10,
 });
-const tenantJobs = (tenant: string) => c.redis.zcard(c.store.keys.tenantJobs(tenant));
+const tenantJobs = (tenant: string) => c.redis.zcard(c.store.keys.tenantJobs(tenant, 'default'));
 
 it('fair order holds and no job is lost or run twice through worker and api SIGKILLs', async () => {
   const port = await freePort();

@@ -49,7 +49,7 @@ export async function concurrencyBench(
   for (let i = 0; i < jobs; i += 200) {
     await Promise.all(
       Array.from({ length: Math.min(200, jobs - i) }, () => {
-        const id = newJobId();
+        const id = newJobId('default');
         ids.push(id);
         return enqueueNewJob(store, queues, { id, tenant: 'bench', pool: 'default', createdAt: Date.now(), request });
       }),
@@ -65,7 +65,7 @@ export async function concurrencyBench(
     SIM_TTFT_MS: String(latencyMs),
     SIM_TOKEN_MS: '0',
   });
-  const usageKey = redisKeys(prefix).usage('bench', new Date().toISOString().slice(0, 10));
+  const usageKey = redisKeys(prefix).usage('bench', new Date().toISOString().slice(0, 10), 'default');
   const { result: wallMs, peakMb } = await peakRss(worker, async () => {
     await worker.waitFor(/worker started/);
     const t0 = Date.now();

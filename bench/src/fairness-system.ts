@@ -66,7 +66,7 @@ export async function submitAll(sys: FairSystem, tenant: string, n: number, body
 
 /** Today's usage of a tenant (what GET /v1/usage reports): jobs finished and their tokens, input + output. */
 export async function usageOf(sys: FairSystem, tenant: string): Promise<{ jobs: number; tokens: number }> {
-  const key = redisKeys(sys.prefix).usage(tenant, new Date().toISOString().slice(0, 10));
+  const key = redisKeys(sys.prefix).usage(tenant, new Date().toISOString().slice(0, 10), 'default');
   const [jobs, input, output] = await sys.redis.hmget(
     key,
     'sim/echo|jobs',

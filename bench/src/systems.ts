@@ -68,7 +68,7 @@ async function startInferq(o: SystemOptions): Promise<System> {
   const worker = startNode('apps/worker/dist/main.js', env);
   await Promise.all([api.waitFor(/api listening/), worker.waitFor(/worker started/)]);
   const redis = new Redis(o.redisUrl);
-  const usageKey = () => redisKeys(prefix).usage(TENANT, new Date().toISOString().slice(0, 10));
+  const usageKey = () => redisKeys(prefix).usage(TENANT, new Date().toISOString().slice(0, 10), 'default');
   return {
     name: 'inferq',
     prefix,

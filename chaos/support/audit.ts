@@ -86,7 +86,7 @@ export function wrongOutputs(audit: AuditResult, expected: Map<string, string>):
 
 /** Ids in the tenant's index that are not terminal: records no worker will ever finish. */
 export async function stuckRecords(src: AuditSource, tenant: string): Promise<string[]> {
-  const ids = await src.redis.zrange(src.store.keys.tenantJobs(tenant), 0, -1);
+  const ids = await src.redis.zrange(src.store.keys.tenantJobs(tenant, 'default'), 0, -1);
   const statuses = await statusesOf(src, ids);
   return ids.filter((_, i) => statuses[i] !== undefined && !TERMINAL.has(statuses[i] ?? ''));
 }

@@ -1,6 +1,6 @@
 import { BudgetExceededError, QueueFullError, TurnBatcher } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
-import { utcDay } from '@inferq/store';
+import { usageByDay, utcDay } from '@inferq/store';
 import type { Limits, TenantLimits } from './tenancy/tenant-limits';
 import type { Redis } from './tenancy/redis-client';
 
@@ -31,6 +31,8 @@ export class Admission {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly limits: TenantLimits,
+    /** The catalog's pools: the tenant's counters live one per pool, in each pool's slot. */
+    private readonly pools: readonly string[],
   ) {
     this.reads = new TurnBatcher((tenant: string) => this.read(tenant));
   }
@@ -52,18 +54,21 @@ export class Admission {
     }
   }
 
-  /** One round trip; the budget hash is read only when a budget applies. */
+  /** One round trip (to each pool's slot); the budget hashes are read only when a budget applies. */
   private async read(tenant: string): Promise<Standing> {
     const limits = await this.limits.effective(tenant);
     // Plain commands, not a pipeline: this connection carries BullMQ's scripts, and every ioredis
     // pipeline copies them all. Sent at once, they wait on Redis together.
     const [active, batchJobs, usage] = await Promise.all([
-      this.redis.get(this.keys.tenantActive(tenant)),
+      Promise.all(this.pools.map((pool) => this.redis.get(this.keys.tenantActive(tenant, pool)))),
       // Batch jobs count against neither the queue cap nor the rate limit (SPEC section 11).
       this.redis.get(this.keys.batchOutstanding(tenant)),
-      limits.daily_token_budget !== null ? this.redis.hgetall(this.keys.usage(tenant, utcDay(Date.now()))) : undefined,
+      limits.daily_token_budget !== null
+        ? usageByDay(this.redis, this.keys, tenant, [utcDay(Date.now())], this.pools)
+        : undefined,
     ]);
-    return { limits, active: Math.max(0, Number(active ?? 0) - Number(batchJobs ?? 0)), usage };
+    const activeSum = active.reduce((sum, n) => sum + Number(n ?? 0), 0);
+    return { limits, active: Math.max(0, activeSum - Number(batchJobs ?? 0)), usage: usage?.[0] };
   }
 }
 

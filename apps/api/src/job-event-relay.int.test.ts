@@ -38,7 +38,7 @@ function writer(opts: { full?: boolean } = {}) {
 }
 
 async function runningJob(): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'x' } });
   await store.create({ id, tenant: 't1', pool: 'default', createdAt: Date.now(), request });
   await store.start(id, 1);

@@ -9,6 +9,7 @@ import {
   createRedis,
   createScheduling,
   durabilityWarnings,
+  migrateLegacyKeys,
 } from '@inferq/store';
 import { createApiApp } from './app';
 import { createBatchRuntime } from './batch/batch-runtime';
@@ -52,10 +53,11 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
   const watcher = new JobWatcher(subscriber, store.eventsChannel, redisKeys(config.QUEUE_PREFIX).tokensChannel());
-  const tenancy = createTenancy(config, redis, subscriber, logger);
+  const tenancy = createTenancy(config, redis, subscriber, logger, catalog.pools());
 
   if (await whenReady(redis, 5000)) {
     for (const w of await durabilityWarnings(redis)) logger.warn(w);
+    await migrateLegacyKeys(redis, config.QUEUE_PREFIX);
     await watcher.start();
     await tenancy.channel.start();
   } else {

@@ -1,3 +1,4 @@
+import { redisKeys } from '@inferq/core';
 import { createRedis } from '@inferq/store';
 import { testRedisUrl, waitFor } from '@inferq/testkit';
 import { parseOutboxEntry } from '@inferq/webhooks';
@@ -101,7 +102,7 @@ describe('POST /v1/jobs/{id}/webhook/redeliver', () => {
     const res = await redeliver(id);
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ id, type: 'job.canceled', webhook_id: `${id}.canceled` });
-    const outbox = `${allowing.prefix}:webhook-outbox`;
+    const outbox = redisKeys(allowing.prefix).webhookOutbox('default');
     const entries = await waitFor(async () => {
       const all = (await redis.xrange(outbox, '-', '+'))
         .map(([, f]) => parseOutboxEntry(f))

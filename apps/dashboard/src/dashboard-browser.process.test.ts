@@ -74,13 +74,13 @@ describeWithChromium('the dashboard in a browser', () => {
         SIM_TOKEN_MS: '0',
       }),
     );
-    jobId = newJobId();
+    jobId = newJobId('default');
     const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'seen on the dashboard' } });
     await enqueueNewJob(store, queues, { id: jobId, tenant: 'acme', pool: 'default', createdAt: Date.now(), request });
     await waitFor(async () => ((await store.get(jobId))?.record.status === 'succeeded' ? true : undefined), 20_000);
     const waiting = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'no worker yet' }, priority: 'low' });
     await enqueueNewJob(store, queues, {
-      id: newJobId(),
+      id: newJobId('default'),
       tenant: 'globex',
       pool: 'idle',
       createdAt: Date.now(),

@@ -55,7 +55,7 @@ beforeAll(async () => {
   for (const { tenant, priority, weight } of backlog) {
     const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'waiting' }, priority });
     await enqueueNewJob(store, queues, {
-      id: newJobId(),
+      id: newJobId('default'),
       tenant,
       pool: 'default',
       createdAt: Date.now(),

@@ -1,3 +1,4 @@
+import { redisKeys } from '@inferq/core';
 import type { WebhookPayload } from '@inferq/core';
 import { waitFor } from '@inferq/testkit';
 import type { ReceivedWebhook } from '@inferq/testkit';
@@ -108,7 +109,9 @@ describe('dispatcher', () => {
     const runningOnly = await h.succeededJob('acme', { events: ['running', 'failed'] }, '/filter');
     await arrived('/filter', 2);
     // Every outbox entry handled (acknowledged entries are deleted), so nothing else is coming.
-    await waitFor(async () => ((await h.redis.xlen(`${h.prefix}:webhook-outbox`)) === 0 ? true : undefined));
+    await waitFor(async () =>
+      (await h.redis.xlen(redisKeys(h.prefix).webhookOutbox('default'))) === 0 ? true : undefined,
+    );
     const types = h.receiver.received
       .filter((r) => r.path === '/filter')
       .map(

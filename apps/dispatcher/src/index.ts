@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LookupFunction } from 'node:net';
 import { Queue, Worker } from 'bullmq';
-import { createLogger, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
+import { createLogger, ModelCatalog, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import type { DeliveryJobData, Logger } from '@inferq/core';
 import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
 import {
@@ -16,7 +16,7 @@ import { AllowList, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
 import type { DispatcherConfig } from './env';
 import { deliveryJobOptions } from './delivery-job';
 import { createDeliveryProcessor } from './delivery.processor';
-import { OutboxConsumer } from './outbox.consumer';
+import { OutboxFleet } from './outbox-fleet';
 import { scheduleBackoff } from './retry-schedule';
 
 export { DispatcherEnv, loadDispatcherConfig } from './env';
@@ -51,7 +51,7 @@ export async function startDispatcher(
   const redis = createRedis(config, 'blocking');
   // Checked once connected (registered before any await, so the event cannot pass unseen).
   redis.once('ready', () => void durabilityWarnings(redis).then((ws) => ws.forEach((w) => logger.warn(w))));
-  const outboxConn = createRedis(config, 'blocking'); // XREADGROUP BLOCK holds it
+  const outboxConn = createRedis(config, 'blocking'); // the outbox consumers' connections duplicate it
   const workerConn = createRedis(config, 'blocking'); // BullMQ's blocking reads hold it
   const queue = new Queue<DeliveryJobData>(WEBHOOK_QUEUE, {
     connection: redis,
@@ -92,8 +92,9 @@ export async function startDispatcher(
   });
   worker.on('error', (err) => logger.error({ err }, 'webhook worker error'));
 
-  const outbox = new OutboxConsumer({
+  const outbox = new OutboxFleet({
     redis: outboxConn,
+    pools: ModelCatalog.fromFile(config.MODELS_FILE).pools(),
     store: new JobStore(redis, { prefix, retentionMs: config.JOB_RETENTION }),
     queue,
     prefix,

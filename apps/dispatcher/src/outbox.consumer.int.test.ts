@@ -1,3 +1,4 @@
+import { redisKeys } from '@inferq/core';
 import { waitFor } from '@inferq/testkit';
 import { OUTBOX_GROUP } from '@inferq/webhooks';
 import { loadDispatcherConfig, startDispatcher } from './index';
@@ -16,7 +17,7 @@ afterAll(async () => {
 });
 
 it('takes over entries a dead consumer read but never acknowledged, and delivers each event once', async () => {
-  const outbox = `${h.prefix}:webhook-outbox`;
+  const outbox = redisKeys(h.prefix).webhookOutbox('default');
   await h.redis.xgroup('CREATE', outbox, OUTBOX_GROUP, '0', 'MKSTREAM');
   const id = await h.succeededJob('acme', {}, '/claimed');
   // The same event written twice, as a re-read after a crash would present it.

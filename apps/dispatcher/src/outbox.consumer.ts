@@ -13,6 +13,8 @@ export interface OutboxConsumerOptions {
   store: JobStore;
   queue: Queue<DeliveryJobData>;
   prefix: string;
+  /** The pool whose outbox stream this consumer reads. */
+  pool: string;
   /** This process's consumer name in the group. */
   consumer: string;
   /** Entries pending this long under another consumer are taken over (ms). */
@@ -26,7 +28,8 @@ const BATCH = 100;
 const BLOCK_MS = 1000;
 
 /**
- * Moves webhook events from the outbox stream into the webhook queue. Each
+ * Moves webhook events from one pool's outbox stream into the webhook queue
+ * (a stream per pool keeps each XREADGROUP in one cluster slot). Each
  * entry becomes one BullMQ job with a deterministic id (adding it twice adds
  * nothing) and is acknowledged only once that add succeeded; entries a dead
  * dispatcher read but never acknowledged are claimed (XAUTOCLAIM) after
@@ -39,7 +42,7 @@ export class OutboxConsumer {
   private loop?: Promise<void>;
 
   constructor(private readonly o: OutboxConsumerOptions) {
-    this.key = redisKeys(o.prefix).webhookOutbox();
+    this.key = redisKeys(o.prefix).webhookOutbox(o.pool);
   }
 
   async start(): Promise<void> {

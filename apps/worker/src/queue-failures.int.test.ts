@@ -34,16 +34,16 @@ describe('a payload that does not parse when dequeued', () => {
   ])(
     'fails the record (invalid_payload) of a job whose payload has %s, releasing its tenant slot',
     async (_case, tenant, data) => {
-      const id = newJobId();
+      const id = newJobId('default');
       const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'never run' } });
       await h.store.create({ id, tenant, pool: 'default', createdAt: Date.now(), request });
-      expect(await h.store.activeCount(tenant)).toBe(1);
+      expect(await h.store.activeCount(tenant, ['default'])).toBe(1);
 
       // The BullMQ job id is the record id, as enqueueNewJob makes it; only the data is bad.
       await raw.add('infer', data, { jobId: id, attempts: 3 });
       const rec = await h.terminal(id, 20_000);
       expect(rec).toMatchObject({ status: 'failed', error: { code: 'invalid_payload', retryable: false } });
-      expect(await h.store.activeCount(tenant)).toBe(0);
+      expect(await h.store.activeCount(tenant, ['default'])).toBe(0);
       // Unrecoverable: BullMQ does not try it again.
       const job = await raw.getJob(id);
       expect(await job?.getState()).toBe('failed');
@@ -76,6 +76,6 @@ it('fails the record (stalled) of a job BullMQ fails for stalling past its limit
   const rec = await h.terminal(id, 30_000);
   expect(rec).toMatchObject({ status: 'failed', error: { code: 'stalled', retryable: false } });
   expect(rec.error?.message).toContain(`stopped ${MAX_STALLED_COUNT + 1} times`);
-  expect(await h.store.activeCount('initech')).toBe(0);
+  expect(await h.store.activeCount('initech', ['default'])).toBe(0);
   await dead.close();
 }, 45_000);

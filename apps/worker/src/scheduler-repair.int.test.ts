@@ -106,7 +106,7 @@ describe('SchedulerUpkeep.repair', () => {
     await runningWorker();
     // What an api killed between answering 202 and adding the picked job leaves: the record and the
     // pick landed in one MULTI (the pool had a free slot), the BullMQ add never happened.
-    const id = newJobId();
+    const id = newJobId('default');
     const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'api died before the add' } });
     const tx = h.store.transaction();
     h.store.appendCreate(tx, { id, tenant: 't1', pool: POOL, createdAt: Date.now(), request });

@@ -11,7 +11,7 @@ const log = createLogger('silent', 'test');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function runningJob(): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'x' } });
   await store.create({ id, tenant: 't1', pool: 'default', createdAt: Date.now(), request });
   await store.start(id, 1);

@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { redisKeys } from '@inferq/core';
 import { freePort, waitFor } from '@inferq/testkit';
 import { sleep } from '../load';
-import { FLEET_KEY, FLEET_TENANT, POOL_MODELS, startFleet } from './fleet';
+import { FLEET_KEY, FLEET_TENANT, POOL_MODELS, POOLS, startFleet } from './fleet';
 import { nodeStats, statsDelta } from './node-stats';
 
 export interface ScaleRow {
@@ -44,10 +44,13 @@ async function submit(
   return { sent: share * apiUrls.length, refused: results.reduce((n, r) => n + r.non2xx + r.errors, 0) };
 }
 
-/** Jobs finished since the usage hash began: every pool's model counts there. */
+/** Jobs finished since the usage hashes began: each pool's model counts in its pool's hash. */
 async function finished(redis: Redis, prefix: string): Promise<number> {
-  const usage = await redis.hgetall(redisKeys(prefix).usage(FLEET_TENANT, new Date().toISOString().slice(0, 10)));
-  return POOL_MODELS.reduce((n, m) => n + Number(usage[`${m}|jobs`] ?? 0), 0);
+  const day = new Date().toISOString().slice(0, 10);
+  const jobs = await Promise.all(
+    POOLS.map((pool, i) => redis.hget(redisKeys(prefix).usage(FLEET_TENANT, day, pool), `${POOL_MODELS[i]}|jobs`)),
+  );
+  return jobs.reduce((n, j) => n + Number(j ?? 0), 0);
 }
 
 /**

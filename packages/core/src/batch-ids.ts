@@ -27,16 +27,21 @@ export function fileIdLowerBound(ms: number): string {
  * The job id of request `index` of a batch: the same on every call, so a
  * batch runner that resumes after a crash finds (rather than repeats) the
  * jobs its predecessor created. A valid job id: the batch's creation time,
- * then 16 characters of SHA-256 over batch id and index.
+ * then 16 characters of SHA-256 over batch id and index, then the pool of the
+ * request's model (which locates the job, as in every job id).
  */
-export function batchJobId(batchId: string, batchCreatedMs: number, index: number): string {
+export function batchJobId(batchId: string, batchCreatedMs: number, index: number, pool: string): string {
+  return `job_${batchJobUlid(batchId, batchCreatedMs, index)}_${pool}`;
+}
+
+function batchJobUlid(batchId: string, batchCreatedMs: number, index: number): string {
   const digest = createHash('sha256').update(`${batchId}:${index}`).digest();
   let tail = '';
   for (let i = 0; i < 16; i++) tail += CROCKFORD[digest[i] % 32];
-  return `job_${encodeTime(batchCreatedMs, 10)}${tail}`;
+  return `${encodeTime(batchCreatedMs, 10)}${tail}`;
 }
 
-/** The `id` of a batch output line (OpenAI's `batch_req_...`), from the job that answered it. */
+/** The `id` of a batch output line (OpenAI's `batch_req_...`), from the job that answered it (or would have). */
 export function batchRequestId(jobId: string): string {
   return `batch_req_${jobId.slice('job_'.length)}`;
 }

@@ -189,7 +189,7 @@ export type { RedisClusterNode } from './env';
 export { ApiKeysEnv, ApiKeyText, TenantId } from './api-keys';
 export { poolOfQueue, poolQueueName, poolTag, queuePrefix, redisKeys, schedulerKeys, WEBHOOK_QUEUE } from './keys';
 export type { RedisKeys, SchedulerKeys } from './keys';
-export { JOB_ID_PATTERN, jobIdLowerBound, jobIdTime, newJobId } from './ids';
+export { JOB_ID_PATTERN, jobIdLowerBound, jobIdTime, jobPool, newJobId } from './ids';
 export { iso, parseBytes, parseDurationMs } from './units';
 export { DEFAULT_MAX_BODY_BYTES, LIMITS } from './limits';
 export { safeText } from './text';

@@ -1,6 +1,10 @@
+import { jobPool } from './ids';
+
 /**
- * Every Redis key inferq writes, under one prefix (QUEUE_PREFIX). NEVER rename a key or a
- * queue name: deployed data and running workers depend on them.
+ * Every Redis key inferq writes, under one prefix (QUEUE_PREFIX), with the
+ * hash tag that puts it in its Redis Cluster slot. NEVER rename a key or a
+ * queue name without a migration (see store's migrateKeys): deployed data and
+ * running workers depend on them.
  */
 export const WEBHOOK_QUEUE = 'webhooks';
 
@@ -72,31 +76,54 @@ export function schedulerKeys(prefix: string, pool: string) {
 }
 export type SchedulerKeys = ReturnType<typeof schedulerKeys>;
 
+/**
+ * Where a job's own keys live: under its pool's tag, which the job id names
+ * (SPEC section 12), so its record, events and payload share the slot of the
+ * pool's queue and scheduler, and one script moves a job through all of them.
+ */
+function jobBase(prefix: string, id: string): string {
+  const pool = jobPool(id);
+  return pool === undefined ? `${prefix}:job:${id}` : `${poolTag(prefix, pool)}:job:${id}`;
+}
+
+/**
+ * Every key by what it belongs to. Keys written by a job's transitions live
+ * in the job's pool slot, the tenant's counters of that pool included, so a
+ * transition stays one atomic script; keys written by the tenant's own
+ * actions (limits, idempotency, rate limit, webhook secret, files, batches)
+ * are single-key or tagged by tenant, so they spread by tenant. Reads of a
+ * tenant's standing (admission, usage, listing) sum or merge over its pools.
+ */
 export function redisKeys(prefix: string) {
   return {
-    job: (id: string) => `${prefix}:job:${id}`,
-    jobEvents: (id: string) => `${prefix}:job:${id}:events`,
+    job: (id: string) => jobBase(prefix, id),
+    jobEvents: (id: string) => `${jobBase(prefix, id)}:events`,
     /** Hash of the job's input (`in`) and, once finished, output (`out`); expires PAYLOAD_RETENTION after the end. */
-    jobPayload: (id: string) => `${prefix}:job:${id}:payload`,
-    tenantJobs: (tenant: string) => `${prefix}:tenant:${tenant}:jobs`,
-    /** Count of the tenant's jobs not yet terminal (queued or running). */
-    tenantActive: (tenant: string) => `${prefix}:tenant:${tenant}:active`,
+    jobPayload: (id: string) => `${jobBase(prefix, id)}:payload`,
+    /** The tenant's jobs in one pool: a zset, all scores 0, ordered by id (so by creation time). */
+    tenantJobs: (tenant: string, pool: string) => `${poolTag(prefix, pool)}:tenant:${tenant}:jobs`,
+    /** Count of the tenant's jobs in one pool not yet terminal (queued or running). */
+    tenantActive: (tenant: string, pool: string) => `${poolTag(prefix, pool)}:tenant:${tenant}:active`,
     /** Pub/sub: the id of every job whose status changed (long-polls and SSE relays listen). */
     eventsChannel: () => `${prefix}:events`,
     cancelChannel: () => `${prefix}:cancel`,
     /** Pub/sub channel: the id of a job whose event stream got streamed tokens (status changes go on `${prefix}:events`). */
     tokensChannel: () => `${prefix}:tokens`,
     idempotency: (tenant: string, key: string) => `${prefix}:idem:${tenant}:${key}`,
-    apiKeys: () => `${prefix}:apikeys`,
-    /** Hash of `<model>|jobs`, `<model>|input_tokens`, `<model>|output_tokens` for one UTC day (YYYY-MM-DD). */
-    usage: (tenant: string, day: string) => `${prefix}:usage:${tenant}:${day}`,
-    /** Stream of webhook events (job, event, at) for the dispatcher; written by the transition scripts. */
-    webhookOutbox: () => `${prefix}:webhook-outbox`,
+    /** Hash of key digest -> JSON {id, tenant}; shares a tag with apiKeyIds (created and revoked together). */
+    apiKeys: () => `{${prefix}:apikeys}`,
+    /** Hash of `<model>|jobs`, `<model>|input_tokens`, `<model>|output_tokens` of one pool for one UTC day (YYYY-MM-DD). */
+    usage: (tenant: string, day: string, pool: string) => `${poolTag(prefix, pool)}:usage:${tenant}:${day}`,
+    /** Stream of one pool's webhook events (job, event, at) for the dispatcher; written by the transition scripts. */
+    webhookOutbox: (pool: string) => `${poolTag(prefix, pool)}:webhook-outbox`,
     webhookSecret: (tenant: string) => `${prefix}:whsec:${tenant}`,
-    workers: () => `${prefix}:workers`,
-    worker: (id: string) => `${prefix}:worker:${id}`,
+    /** Worker heartbeats: the zset and each worker's record share a tag (one MULTI writes both). */
+    /** Set of every pool a process served or queued into: the dispatcher reads each one's webhook outbox. */
+    pools: () => `${prefix}:pools`,
+    workers: () => `{${prefix}:workers}`,
+    worker: (id: string) => `{${prefix}:workers}:${id}`,
     /** Hash of key id -> JSON {tenant, hash, created_at}: lists and revokes API keys (apiKeys() maps hash -> id). */
-    apiKeyIds: () => `${prefix}:apikey-ids`,
+    apiKeyIds: () => `{${prefix}:apikeys}:ids`,
     /** Hash of the tenant's limit overrides: rate_limit_rpm, max_queued, daily_token_budget. */
     tenantLimits: (tenant: string) => `${prefix}:tenant:${tenant}:limits`,
     /** rate-limiter-flexible's keyPrefix; it appends `:<tenant>`. */

@@ -91,10 +91,9 @@ export class BatchRunStore {
   async activeStatuses(): Promise<BatchStatus[]> {
     const refs = await this.active();
     if (refs.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const r of refs) pipe.hget(this.keys.batch(r.tenant, r.id), 'status');
-    const rows = (await pipe.exec()) ?? [];
-    return rows.map(([, s]) => s as BatchStatus | null).filter((s): s is BatchStatus => s !== null);
+    // Batches of different tenants sit in different cluster slots: one command each, sent together.
+    const rows = await Promise.all(refs.map((r) => this.redis.hget(this.keys.batch(r.tenant, r.id), 'status')));
+    return rows.filter((s): s is BatchStatus => s !== null);
   }
 
   /** 1 held, 0 another holds it, -1 the batch ended, -2 no such batch. */
@@ -134,11 +133,9 @@ export class BatchRunStore {
 
   /** Which of these jobs exist (a record in the job store). */
   async jobsExist(ids: string[]): Promise<boolean[]> {
-    if (ids.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const id of ids) pipe.exists(this.keys.job(id));
-    const rows = (await pipe.exec()) ?? [];
-    return rows.map(([, n]) => n === 1);
+    // A batch's jobs may sit in several pools' slots: one command each, sent together.
+    const rows = await Promise.all(ids.map((id) => this.redis.exists(this.keys.job(id))));
+    return rows.map((n) => n === 1);
   }
 
   async claim(b: BatchRef, owner: string, from: number, to: number): Promise<Fenced> {

@@ -20,13 +20,13 @@ afterAll(async () => {
 
 describe('enqueueNewJob', () => {
   it('writes the record and the pool job together', async () => {
-    const id = newJobId();
+    const id = newJobId('default');
     await enqueueNewJob(store, queues, { id, tenant: 't', pool: 'default', createdAt: Date.now(), request });
     expect((await store.get(id))?.record.status).toBe('queued');
     // In its tenant's backlog until a worker states capacity; then handed to BullMQ.
     const scheduler = new PoolScheduler(redis, prefix);
     expect(await scheduler.position('default', id, 0, 't')).toBe(0);
-    expect(await store.activeCount('t')).toBe(1);
+    expect(await store.activeCount('t', ['default'])).toBe(1);
     await queues.addPromoted('default', (await scheduler.capacity('default', 'w', 1, 60_000)).promoted);
     const job = await queues.get('default').getJob(id);
     expect(job?.data).toEqual({ id, tenant: 't', model: 'sim/echo' });
@@ -34,14 +34,14 @@ describe('enqueueNewJob', () => {
   });
 
   it('leaves neither behind when the scheduler half of the transaction fails', async () => {
-    const id = newJobId();
+    const id = newJobId('default');
     // A key of the wrong type where the scheduler keeps the backlog makes its script fail inside the MULTI.
     await redis.set(schedulerKeys(prefix, 'default').backlog(0, 'u'), 'not a zset');
     await expect(
       enqueueNewJob(store, queues, { id, tenant: 'u', pool: 'default', createdAt: Date.now(), request }),
     ).rejects.toThrow();
     expect(await store.get(id)).toBeUndefined();
-    expect(await store.activeCount('u')).toBe(0);
-    expect((await store.list('u', { limit: 10 })).data).toHaveLength(0);
+    expect(await store.activeCount('u', ['default'])).toBe(0);
+    expect((await store.list('u', ['default'], { limit: 10 })).data).toHaveLength(0);
   });
 });

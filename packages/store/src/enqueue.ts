@@ -39,28 +39,35 @@ export class Enqueuer {
   private async flush(): Promise<void> {
     const batch = this.batch;
     this.batch = [];
-    const pools = groupByPool(batch);
     try {
-      const tx = this.store.transaction();
-      const before = tx.length;
-      for (const b of batch) this.store.appendCreate(tx, b.job);
-      const records = tx.length - before;
-      for (const [pool, jobs] of pools) this.promotion.scheduler.appendSubmit(tx, pool, jobs.map(toSchedJob));
-      const results = await tx.exec();
-      if (results === null) throw new Error('the enqueue transaction was aborted');
-      const failed = results.find(([err]) => err)?.[0];
-      if (failed) {
-        // MULTI runs every command even when one fails: take back what did land.
-        await Promise.all(batch.map((b) => this.store.discard(b.job.id, b.job.tenant).catch(this.onError)));
-        throw failed;
-      }
-      // Replies exclude MULTI itself: the scheduler's follow the records'.
-      const handOvers = [...pools.keys()].map((pool, i) => this.handOver(pool, results[records + i][1]));
-      if (this.awaitHandOver) await Promise.all(handOvers);
+      const pools = groupByPool(batch);
+      const landed = await Promise.all([...pools].map(([pool, jobs]) => this.submitToPool(pool, jobs)));
+      if (this.awaitHandOver) await Promise.all(landed.map((l) => l.handOver));
       for (const b of batch) b.done();
     } catch (err) {
       for (const b of batch) b.done(err);
     }
+  }
+
+  /**
+   * One MULTI per pool, in the pool's slot: the records and their place in
+   * the order of service. Resolves once it landed, to the hand-over of what
+   * the pool picked at once (wrapped: an async function would wait for it).
+   */
+  private async submitToPool(pool: string, jobs: NewJob[]): Promise<{ handOver: Promise<void> }> {
+    const tx = this.store.transaction();
+    for (const job of jobs) this.store.appendCreate(tx, job);
+    this.promotion.scheduler.appendSubmit(tx, pool, jobs.map(toSchedJob));
+    const results = await tx.exec();
+    if (results === null) throw new Error('the enqueue transaction was aborted');
+    const failed = results.find(([err]) => err)?.[0];
+    if (failed) {
+      // MULTI runs every command even when one fails: take back what did land.
+      await Promise.all(jobs.map((job) => this.store.discard(job.id, job.tenant).catch(this.onError)));
+      throw failed;
+    }
+    // Replies exclude MULTI itself: the scheduler's is the last.
+    return { handOver: this.handOver(pool, results[results.length - 1][1]) };
   }
 
   private handOver(pool: string, reply: unknown): Promise<void> {
@@ -70,7 +77,7 @@ export class Enqueuer {
   }
 }
 
-function groupByPool(batch: Pending[]): Map<string, NewJob[]> {
+function groupByPool(batch: readonly Pending[]): Map<string, NewJob[]> {
   const pools = new Map<string, NewJob[]>();
   for (const { job } of batch) {
     const list = pools.get(job.pool);

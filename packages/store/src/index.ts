@@ -1,6 +1,7 @@
 export { createRedis, redisAnswers, durabilityWarnings } from './redis';
 export type { RedisClient, RedisRole, RedisTarget } from './redis';
 export { JobStore, utcDay } from './job-store';
+export { usageByDay } from './tenant-usage';
 export type { JobStoreOptions, StartResult, FinishResult } from './job-store';
 export type { StoredJob, StoredRequest, NewJob } from './record-codec';
 export { COMPRESS_ABOVE_BYTES, BROTLI_QUALITY, encodePayload, decodePayload } from './payload-codec';
@@ -29,3 +30,4 @@ export { BatchRunStore } from './batch-run-store';
 export type { BatchRef, BatchResult, Fenced } from './batch-run-store';
 export type { BatchState, NewBatch } from './batch-codec';
 export type { IndexPage } from './id-index';
+export { migrateLegacyKeys } from './migrate-keys';

@@ -15,7 +15,7 @@ const events = new JobEventLog(redis, { prefix });
 const queues = new PoolQueues(redis, prefix);
 
 async function newJob(priority: Priority = 'normal', pool = 'default'): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'hi' }, priority });
   await enqueueNewJob(store, queues, { id, tenant: 't1', pool, createdAt: Date.now(), request });
   return id;
@@ -95,7 +95,7 @@ describe('PoolQueues.position', () => {
   });
 
   it('gives no position to a job waiting out a delay', async () => {
-    const id = newJobId();
+    const id = newJobId('default');
     await queues
       .get('delayed')
       .add('infer', { id, tenant: 't1', model: 'sim/echo' }, { jobId: id, priority: 2, delay: 60_000 });

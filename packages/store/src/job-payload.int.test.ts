@@ -22,7 +22,7 @@ function prose(chars: number): string {
 }
 
 async function submit(prompt: string, tenant = 't1'): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   const request = JobRequest.parse({ model: 'sim/echo', input: { prompt }, metadata: { order: 'A-17' } });
   await enqueueNewJob(store, queues, { id, tenant, pool: 'default', createdAt: Date.now(), request });
   return id;
@@ -129,7 +129,7 @@ describe('job payloads', () => {
   });
 
   it('reads records written before the payload hash existed (request and output in the record)', async () => {
-    const id = newJobId();
+    const id = newJobId('default');
     const req = { input: { prompt: 'old' }, timeout_s: 600, max_attempts: 3, cache: false };
     await redis.hset(store.keys.job(id), {
       tenant: 't1',

@@ -10,7 +10,7 @@ const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
 const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'hi there' }, metadata: { order: 'A-17' } });
 
 async function newJob(tenant = 't1'): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   await store.create({ id, tenant, pool: 'default', createdAt: Date.now(), request });
   return id;
 }
@@ -110,13 +110,13 @@ describe('JobStore', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await newJob('lister'));
     await store.cancel(ids[1], 'lister');
-    const p1 = await store.list('lister', { limit: 2 });
+    const p1 = await store.list('lister', ['default'], { limit: 2 });
     expect(p1.data.map((r) => r.id)).toEqual([ids[4], ids[3]]);
-    const p2 = await store.list('lister', { limit: 2, cursor: p1.next_cursor! });
+    const p2 = await store.list('lister', ['default'], { limit: 2, cursor: p1.next_cursor! });
     expect(p2.data.map((r) => r.id)).toEqual([ids[2], ids[1]]);
-    const p3 = await store.list('lister', { limit: 2, cursor: p2.next_cursor! });
+    const p3 = await store.list('lister', ['default'], { limit: 2, cursor: p2.next_cursor! });
     expect(p3).toEqual({ data: [expect.objectContaining({ id: ids[0] })], next_cursor: null });
-    const canceled = await store.list('lister', { limit: 10, status: 'canceled' });
+    const canceled = await store.list('lister', ['default'], { limit: 10, status: 'canceled' });
     expect(canceled.data.map((r) => r.id)).toEqual([ids[1]]);
   });
 });
@@ -129,11 +129,11 @@ describe('JobStore side effects of transitions', () => {
       input: { prompt: 'x' },
       webhook: { url: 'https://example.com/h' },
     });
-    const a = newJobId();
-    const b = newJobId();
+    const a = newJobId('default');
+    const b = newJobId('default');
     await store.create({ id: a, tenant, pool: 'default', createdAt: Date.now(), request: withHook });
     await store.create({ id: b, tenant, pool: 'default', createdAt: Date.now(), request });
-    expect(await store.activeCount(tenant)).toBe(2);
+    expect(await store.activeCount(tenant, ['default'])).toBe(2);
 
     await store.start(a, 1);
     await store.succeed(a, tenant, {
@@ -143,16 +143,17 @@ describe('JobStore side effects of transitions', () => {
     });
     await store.cancel(b, tenant);
     await store.cancel(b, tenant); // refused: must not count twice
-    expect(await store.activeCount(tenant)).toBe(0);
+    expect(await store.activeCount(tenant, ['default'])).toBe(0);
 
-    const usage = await redis.hgetall(store.keys.usage(tenant, new Date().toISOString().slice(0, 10)));
+    const usage = await redis.hgetall(store.keys.usage(tenant, new Date().toISOString().slice(0, 10), 'default'));
     expect(usage).toEqual({ 'sim/echo|jobs': '2', 'sim/echo|input_tokens': '3', 'sim/echo|output_tokens': '5' });
     // Usage is kept for 400 days, set with the day's first job.
-    const ttlDays = (await redis.pttl(store.keys.usage(tenant, new Date().toISOString().slice(0, 10)))) / 86_400_000;
+    const ttlDays =
+      (await redis.pttl(store.keys.usage(tenant, new Date().toISOString().slice(0, 10), 'default'))) / 86_400_000;
     expect(ttlDays).toBeGreaterThan(399);
     expect(ttlDays).toBeLessThanOrEqual(400);
 
-    const outbox = await redis.xrange(store.keys.webhookOutbox(), '-', '+');
+    const outbox = await redis.xrange(store.keys.webhookOutbox('default'), '-', '+');
     const mine = outbox.map(([, f]) => f).filter((f) => f[1] === a);
     expect(mine.map((f) => f[3])).toEqual(['running', 'succeeded']);
     expect(outbox.some(([, f]) => f[1] === b)).toBe(false);

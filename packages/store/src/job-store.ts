@@ -1,14 +1,14 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis';
-import type { JobError, JobList, JobOutput, JobStatus, Usage } from '@inferq/core';
+import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { jobIdLowerBound, NotFoundError, redisKeys, withLuaCommands } from '@inferq/core';
+import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
-import { readJobs } from './job-reads';
+import { listJobs, readJobs } from './job-reads';
 import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
 import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec';
 import { encodeNewJob, requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
-import { listIds } from './tenant-index';
 
 export interface JobStoreOptions {
   prefix: string;
@@ -107,7 +107,7 @@ export class JobStore {
     return job.payload === undefined ? { ...job, payload: await encodePayload(requestJson(job.request)) } : job;
   }
 
-  /** Appends the writes of a new queued record to a transaction (see enqueueNewJob). */
+  /** Appends the writes of a new queued record to a transaction of its pool's slot (see enqueueNewJob). */
   appendCreate(tx: ChainableCommander, job: NewJob): ChainableCommander {
     const payload = job.payload ?? encodePayloadSync(requestJson(job.request));
     // No event stream yet: the first transition opens it. A stream costs ~4.7 KB however few its entries
@@ -116,8 +116,8 @@ export class JobStore {
     return tx
       .hset(this.keys.job(job.id), ...encodeNewJob(job))
       .hset(this.keys.jobPayload(job.id), 'in', payload)
-      .zadd(this.keys.tenantJobs(job.tenant), 0, job.id)
-      .incr(this.keys.tenantActive(job.tenant));
+      .zadd(this.keys.tenantJobs(job.tenant, job.pool), 0, job.id)
+      .incr(this.keys.tenantActive(job.tenant, job.pool));
   }
 
   /** A record alone, queued in no pool (a cache hit completes it at once). */
@@ -125,18 +125,25 @@ export class JobStore {
     await this.appendCreate(this.transaction(), await this.prepare(job)).exec();
   }
 
-  /** Jobs of the tenant not yet terminal (queued or running). */
-  async activeCount(tenant: string): Promise<number> {
-    return Number((await this.redis.get(this.keys.tenantActive(tenant))) ?? 0);
+  /** Jobs of the tenant not yet terminal (queued or running) over these pools: one read per pool's slot. */
+  async activeCount(tenant: string, pools: readonly string[]): Promise<number> {
+    const counts = await Promise.all(pools.map((pool) => this.redis.get(this.keys.tenantActive(tenant, pool))));
+    return counts.reduce((sum, n) => sum + Number(n ?? 0), 0);
+  }
+
+  /** Adds pools to the set the dispatcher reads webhook outboxes of (one per pool slot). */
+  async registerPools(pools: readonly string[]): Promise<void> {
+    if (pools.length) await this.redis.sadd(this.keys.pools(), ...pools);
   }
 
   /** Removes a record whose enqueue failed, so nothing waits on a job no worker will see. */
   async discard(id: string, tenant: string): Promise<void> {
+    const pool = poolOfJob(id);
     await this.redis
       .multi()
       .unlink(this.keys.job(id), this.keys.jobEvents(id), this.keys.jobPayload(id))
-      .zrem(this.keys.tenantJobs(tenant), id)
-      .decr(this.keys.tenantActive(tenant))
+      .zrem(this.keys.tenantJobs(tenant, pool), id)
+      .decr(this.keys.tenantActive(tenant, pool))
       .exec();
   }
 
@@ -158,10 +165,9 @@ export class JobStore {
     return job;
   }
 
-  async list(tenant: string, q: { status?: JobStatus; limit: number; cursor?: string }): Promise<JobList> {
-    return listIds(this.redis, this.keys.tenantJobs(tenant), q, async (ids) =>
-      (await readJobs(this.redis, this.keys, ids)).map((job) => job?.record),
-    );
+  /** The tenant's jobs over these pools, newest first (see listJobs). */
+  list(tenant: string, pools: readonly string[], q: { status?: JobStatus; limit: number; cursor?: string }) {
+    return listJobs(this.redis, this.keys, tenant, pools, q);
   }
 
   /** Marks the attempt running and reads the input beside it (the payload never changes before the end). */
@@ -170,7 +176,7 @@ export class JobStore {
       this.redis.iqStart(
         this.keys.job(id),
         this.keys.jobEvents(id),
-        this.keys.webhookOutbox(),
+        this.keys.webhookOutbox(poolOfJob(id)),
         String(now),
         String(attempt),
         this.eventsChannel,
@@ -242,14 +248,15 @@ export class JobStore {
   ): Promise<FinishResult> {
     const now = Date.now();
     const k = this.keys;
+    const pool = poolOfJob(id);
     const retention = this.opts.retentionMs;
     const [code, st] = await this.redis.iqFinish(
       k.job(id),
       k.jobEvents(id),
-      k.tenantJobs(tenant),
-      k.tenantActive(tenant),
-      k.usage(tenant, utcDay(now)),
-      k.webhookOutbox(),
+      k.tenantJobs(tenant, pool),
+      k.tenantActive(tenant, pool),
+      k.usage(tenant, utcDay(now), pool),
+      k.webhookOutbox(pool),
       k.jobPayload(id),
       String(now),
       status,

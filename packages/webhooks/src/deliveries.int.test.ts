@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { JobRequest, newJobId } from '@inferq/core';
+import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Delivery } from '@inferq/core';
 import { JobStore } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
@@ -15,7 +15,7 @@ const request = JobRequest.parse({
 });
 
 async function newJob(): Promise<string> {
-  const id = newJobId();
+  const id = newJobId('default');
   await store.create({ id, tenant: 't', pool: 'default', createdAt: Date.now(), request });
   return id;
 }
@@ -47,9 +47,9 @@ describe('appendDelivery', () => {
   });
 
   it('does not resurrect a record that expired', async () => {
-    const id = newJobId();
+    const id = newJobId('default');
     expect(await appendDelivery(redis, prefix, id, attempt(1))).toBe(false);
-    expect(await redis.exists(`${prefix}:job:${id}`)).toBe(0);
+    expect(await redis.exists(redisKeys(prefix).job(id))).toBe(0);
   });
 
   it('keeps the newest attempts only', async () => {

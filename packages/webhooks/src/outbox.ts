@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { redisKeys, WebhookEventName } from '@inferq/core';
+import { jobPool, redisKeys, WebhookEventName } from '@inferq/core';
 
 /**
- * The webhook outbox (`{prefix}:webhook-outbox`): a stream the job store's
- * transition scripts append `job, event, at` to, atomically with the status
- * change. The dispatcher reads it through this consumer group. NEVER rename.
+ * The webhook outbox, one stream per pool (`{prefix:pool-x}:webhook-outbox`,
+ * in the pool's slot): the job store's transition scripts append
+ * `job, event, at` to it atomically with the status change. The dispatcher
+ * reads each pool's stream through this consumer group. NEVER rename.
  */
 export const OUTBOX_GROUP = 'dispatchers';
 
@@ -61,8 +62,10 @@ export async function requestRedelivery(
   e: { job: string; event: WebhookEventName; at: number },
 ): Promise<string> {
   const nonce = `${Date.now()}${randomBytes(3).toString('hex')}`;
+  const pool = jobPool(e.job);
+  if (pool === undefined) throw new Error(`not a job id: ${e.job}`);
   await redis.xadd(
-    redisKeys(prefix).webhookOutbox(),
+    redisKeys(prefix).webhookOutbox(pool),
     'MAXLEN',
     '~',
     OUTBOX_MAXLEN,

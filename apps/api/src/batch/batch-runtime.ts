@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@inferq/core';
-import { BatchRunStore, BatchStore, FileStore, utcDay } from '@inferq/store';
+import { BatchRunStore, BatchStore, FileStore, usageByDay, utcDay } from '@inferq/store';
 
 import { tokensOf } from '../admission';
 import type { ApiDeps, RedisClient } from '../deps';
@@ -53,7 +53,8 @@ export function createBatchRuntime(
         overBudget: async (tenant) => {
           const { daily_token_budget: budget } = await deps.tenancy.limits.effective(tenant);
           if (budget === null) return undefined;
-          const used = tokensOf(await redis.hgetall(deps.store.keys.usage(tenant, utcDay(Date.now()))));
+          const [today] = await usageByDay(redis, deps.store.keys, tenant, [utcDay(Date.now())], deps.catalog.pools());
+          const used = tokensOf(today ?? {});
           return used >= budget ? `Daily token budget of ${budget} used up (${used} tokens today, UTC).` : undefined;
         },
         ended: (status) => metrics?.ended(status),

@@ -1,6 +1,7 @@
-import { batchJobId, batchRequestId, isTerminal } from '@inferq/core';
+import { batchRequestId, isTerminal } from '@inferq/core';
 import type { BatchRef, BatchResult, BatchState } from '@inferq/store';
 import type { BatchContext } from './batch-context';
+import { jobIdsOf, jobsOfIndexes } from './batch-job-ids';
 import { followIndexes } from './follow-indexes';
 import type { NotRunCode } from './result-lines';
 import { notRun } from './result-lines';
@@ -35,12 +36,15 @@ export async function endBatch(
     { length: Math.max(0, Math.min(total, next + ctx.opts.feedChunk) - next) },
     (_, i) => next + i,
   );
-  const exists = await ctx.runs.jobsExist(ahead.map((i) => batchJobId(ref.id, state.createdMs, i)));
+  const aheadIds = ahead.length
+    ? jobIdsOf(ctx, ref, state, next, await ctx.runs.requests(ref, next, next + ahead.length))
+    : [];
+  const exists = await ctx.runs.jobsExist(aheadIds);
   const withJobs = [...(await ctx.runs.pending(ref)), ...ahead.filter((_, i) => exists[i])];
   await cancelJobs(
     ctx,
     ref,
-    withJobs.map((i) => batchJobId(ref.id, state.createdMs, i)),
+    (await jobsOfIndexes(ctx, ref, state, withJobs)).map((j) => j.id),
   );
   await followIndexes(ctx, ref, state, tracker, withJobs);
   while (tracker.size > 0) {
@@ -53,10 +57,11 @@ export async function endBatch(
     const indexes = Array.from({ length: to - from }, (_, i) => from + i);
     const [raws, recorded] = await Promise.all([ctx.runs.requests(ref, from, to), ctx.runs.recorded(ref, indexes)]);
     const results: BatchResult[] = [];
+    const ids = jobIdsOf(ctx, ref, state, from, raws);
     indexes.forEach((index, i) => {
       if (recorded[i]) return;
       const customId = (JSON.parse(raws[i] ?? '{}') as { c?: string }).c ?? '';
-      results.push(notRun(index, customId, code, batchRequestId(batchJobId(ref.id, state.createdMs, index))));
+      results.push(notRun(index, customId, code, batchRequestId(ids[i])));
     });
     await tracker.recordNow(results);
   }

@@ -1,20 +1,9 @@
-import { batchJobId, batchRequestId, JobRequest } from '@inferq/core';
+import { batchRequestId } from '@inferq/core';
 import type { BatchRef, BatchResult, BatchState, Fenced } from '@inferq/store';
 import type { BatchContext } from './batch-context';
-import type { BatchEntry } from './line-check';
+import { jobIdsOf, parseEntry } from './batch-job-ids';
 import { failedResult } from './result-lines';
 import type { ResultTracker } from './result-tracker';
-
-/** A stored request, parsed again as it leaves Redis (it was valid when stored). */
-function parseEntry(raw: string | undefined): BatchEntry | undefined {
-  try {
-    const e = JSON.parse(raw ?? '') as { c?: unknown; r?: unknown };
-    const r = JobRequest.safeParse(e.r);
-    return typeof e.c === 'string' && r.success ? { c: e.c, r: r.data } : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Feeds requests [from, to) of a batch: each gets its job (a deterministic
@@ -33,7 +22,7 @@ export async function feedWindow(
   to: number,
 ): Promise<Fenced> {
   const raws = await ctx.runs.requests(ref, from, to);
-  const ids = raws.map((_, i) => batchJobId(ref.id, state.createdMs, from + i));
+  const ids = jobIdsOf(ctx, ref, state, from, raws);
   const exists = await ctx.runs.jobsExist(ids);
   const overBudget = exists.every(Boolean) ? undefined : await ctx.overBudget(ref.tenant);
   const direct: BatchResult[] = [];

@@ -6,6 +6,6 @@ import type { HandlerContext, HandlerResult, NoInput } from '../route';
 export function listJobsHandler(deps: ApiDeps) {
   return async (ctx: HandlerContext<NoInput, ListJobsQuery>): Promise<HandlerResult> => {
     const { status, limit, cursor } = ctx.query;
-    return { status: 200, body: await deps.store.list(ctx.tenant, { status, limit, cursor }) };
+    return { status: 200, body: await deps.store.list(ctx.tenant, deps.catalog.pools(), { status, limit, cursor }) };
   };
 }

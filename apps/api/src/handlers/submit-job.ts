@@ -20,7 +20,7 @@ export async function submitJob(
   request: JobRequest,
   model: ResolvedModel,
   admitted: Promise<void>,
-  id = newJobId(),
+  id = newJobId(model.pool),
 ): Promise<JobAccepted> {
   const createdAt = Date.now();
   // The input is encoded (compressed when large) here, off the enqueue's shared transaction.

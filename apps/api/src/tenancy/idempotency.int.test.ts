@@ -11,7 +11,7 @@ afterAll(() => t.close());
 
 const post = (key: string, body: object = validJob, auth = AUTH_ACME) =>
   t.http.post('/v1/jobs').set(auth).set('Idempotency-Key', key).send(body);
-const jobCount = (tenant: string) => t.store.list(tenant, { limit: 100 }).then((l) => l.data.length);
+const jobCount = (tenant: string) => t.store.list(tenant, ['default'], { limit: 100 }).then((l) => l.data.length);
 
 describe('Idempotency-Key', () => {
   it('replays the same job with 200 and Idempotent-Replayed, for a body equal up to key order', async () => {

@@ -34,8 +34,17 @@ type TenancyConfig = Pick<
   'QUEUE_PREFIX' | 'API_KEYS' | 'RATE_LIMIT_RPM' | 'MAX_QUEUED_PER_TENANT' | 'DAILY_TOKEN_BUDGET' | 'CACHE_TTL'
 >;
 
-/** `redis` is the fail-fast request connection; `subscriber` the process's pub/sub connection. */
-export function createTenancy(config: TenancyConfig, redis: Redis, subscriber: Redis, logger: Logger): Tenancy {
+/**
+ * `redis` is the fail-fast request connection; `subscriber` the process's
+ * pub/sub connection; `pools` the catalog's, over which a tenant's counters are summed.
+ */
+export function createTenancy(
+  config: TenancyConfig,
+  redis: Redis,
+  subscriber: Redis,
+  logger: Logger,
+  pools: readonly string[],
+): Tenancy {
   const prefix = config.QUEUE_PREFIX;
   const keys = new ApiKeyStore(redis, prefix);
   const limits = new TenantLimits(redis, prefix, {
@@ -49,7 +58,7 @@ export function createTenancy(config: TenancyConfig, redis: Redis, subscriber: R
   return {
     keys,
     limits,
-    admission: new Admission(redis, redisKeys(prefix), limits),
+    admission: new Admission(redis, redisKeys(prefix), limits, pools),
     rateLimiter,
     idempotency: new IdempotencyStore(redis, prefix),
     responseCache: new ResponseCache(redis, prefix, config.CACHE_TTL),

@@ -1,4 +1,5 @@
 import type { ModelCatalog, RedisKeys, UsageRow } from '@inferq/core';
+import { usageByDay } from '@inferq/store';
 import type { Redis } from './redis-client';
 
 export type { UsageRow };
@@ -15,7 +16,7 @@ export function daysBetween(from: string, to: string): string[] {
 /**
  * One row per day and model from the daily usage hashes the finish script
  * counts into (`<model>|jobs`, `<model>|input_tokens`, `<model>|output_tokens`),
- * read in one pipelined round trip.
+ * summed over the catalog's pools.
  */
 export async function usageReport(
   redis: Redis,
@@ -25,16 +26,8 @@ export async function usageReport(
   range: { from: string; to: string },
 ): Promise<UsageRow[]> {
   const days = daysBetween(range.from, range.to);
-  const pipe = redis.pipeline();
-  for (const day of days) pipe.hgetall(keys.usage(tenant, day));
-  const results = (await pipe.exec()) ?? [];
-  const rows: UsageRow[] = [];
-  days.forEach((date, i) => {
-    const [err, hash] = results[i] ?? [null, {}];
-    if (err) throw err;
-    rows.push(...rowsOfDay(date, hash as Record<string, string>, catalog));
-  });
-  return rows;
+  const hashes = await usageByDay(redis, keys, tenant, days, catalog.pools());
+  return days.flatMap((date, i) => rowsOfDay(date, hashes[i] ?? {}, catalog));
 }
 
 function rowsOfDay(date: string, hash: Record<string, string>, catalog: ModelCatalog): UsageRow[] {

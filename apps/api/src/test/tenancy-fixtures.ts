@@ -39,7 +39,8 @@ export async function dumpPrefix(prefix: string): Promise<string[]> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      // Tagged keys put the prefix inside braces (`{<prefix>:pool-x}:...`): match it anywhere.
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
       cursor = next;
       for (const key of keys) out.push(key, ...(await valuesOf(redis, key)));
     } while (cursor !== '0');

@@ -41,7 +41,7 @@ export async function dispatcherHarness(name: string) {
       input: { prompt: 'hi' },
       webhook: { url: `${receiver.url}${path}`, ...webhook },
     });
-    const id = newJobId();
+    const id = newJobId('default');
     await store.create({ id, tenant, pool: 'default', createdAt: Date.now(), request });
     await store.start(id, 1);
     return id;

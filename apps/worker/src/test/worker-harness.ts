@@ -51,7 +51,7 @@ export function workerHarness(name: string) {
       const request = JobRequest.parse(body);
       const model = catalog.resolve(request.model);
       if (!model) throw new Error(`test submits an unknown model ${request.model}`);
-      const id = newJobId();
+      const id = newJobId('default');
       await enqueueNewJob(store, queues, { id, tenant, pool: model.pool, createdAt: Date.now(), request });
       return id;
     },

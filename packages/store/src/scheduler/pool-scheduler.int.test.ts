@@ -22,7 +22,7 @@ afterAll(async () => {
 
 type Spec = Partial<SchedJob> & { tenant: string };
 const job = (s: Spec): SchedJob => ({
-  id: newJobId(),
+  id: newJobId('default'),
   level: 1,
   estimate: 100,
   weight: 1,

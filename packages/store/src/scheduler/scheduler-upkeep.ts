@@ -54,6 +54,8 @@ export class SchedulerUpkeep {
       t.unref();
       this.timers.push(t);
     };
+    // Registered so the dispatcher reads these pools' webhook outboxes even when its catalog lacks them.
+    await this.store.registerPools(o.pools).catch(o.onError);
     if (o.slots > 0) {
       await this.stateCapacity(o.slots).catch(o.onError);
       every(o.capacityEveryMs ?? 5000, () => this.stateCapacity(o.slots));
