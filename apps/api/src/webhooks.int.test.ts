@@ -1,6 +1,5 @@
-import { createRedis } from '@inferq/store';
+import { createRedis, parseOutboxEntry } from '@inferq/store';
 import { testRedisUrl, waitFor } from '@inferq/testkit';
-import { parseOutboxEntry } from '@inferq/webhooks';
 import { AUTH_ACME, AUTH_GLOBEX, startTestApi, validJob } from './test/harness';
 import type { TestApi } from './test/harness';
 

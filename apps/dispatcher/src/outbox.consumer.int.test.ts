@@ -1,5 +1,5 @@
 import { waitFor } from '@inferq/testkit';
-import { OUTBOX_GROUP } from '@inferq/webhooks';
+import { OUTBOX_GROUP } from '@inferq/store';
 import { loadDispatcherConfig, startDispatcher } from './index';
 import type { RunningDispatcher } from './index';
 import { dispatcherHarness } from './test/dispatcher-harness';

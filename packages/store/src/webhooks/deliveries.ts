@@ -1,6 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { Delivery } from '@inferq/core';
 import { redisKeys, withLuaCommands } from '@inferq/core';
+import type { RedisClient } from '../redis';
 
 /** Attempts kept on a record; older ones drop off first. */
 export const MAX_DELIVERIES_KEPT = 100;
@@ -25,22 +25,27 @@ redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
 return #list
 `;
 
-type Scripted = (Redis | Cluster) & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
+type Scripted = RedisClient & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
 
-/** Appends one delivery attempt to a job's record; false when the record is gone. */
-export async function appendDelivery(
-  redis: Redis | Cluster,
-  prefix: string,
-  jobId: string,
-  delivery: Delivery,
-): Promise<boolean> {
-  const scripted = withLuaCommands<Scripted>(redis, {
-    iqAppendDelivery: { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA },
-  });
-  const kept = await scripted.iqAppendDelivery(
-    redisKeys(prefix).job(jobId),
-    JSON.stringify(delivery),
-    String(MAX_DELIVERIES_KEPT),
-  );
-  return kept > 0;
+/** The delivery attempts kept on job records (`deliveries`, newest MAX_DELIVERIES_KEPT). */
+export class WebhookDeliveries {
+  private readonly redis: Scripted;
+  private readonly keys: ReturnType<typeof redisKeys>;
+
+  constructor(redis: RedisClient, prefix: string) {
+    this.redis = withLuaCommands<Scripted>(redis, {
+      iqAppendDelivery: { numberOfKeys: 1, lua: APPEND_DELIVERY_LUA },
+    });
+    this.keys = redisKeys(prefix);
+  }
+
+  /** Appends one delivery attempt to a job's record; false when the record is gone. */
+  async append(jobId: string, delivery: Delivery): Promise<boolean> {
+    const kept = await this.redis.iqAppendDelivery(
+      this.keys.job(jobId),
+      JSON.stringify(delivery),
+      String(MAX_DELIVERIES_KEPT),
+    );
+    return kept > 0;
+  }
 }
