@@ -1,8 +1,8 @@
 import { BudgetExceededError, QueueFullError, TurnBatcher } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
-import { utcDay } from '@inferq/store';
-import type { Limits, TenantLimits } from './tenancy/tenant-limits';
-import type { Redis } from './tenancy/redis-client';
+import { utcDay } from '../job-store';
+import type { RedisClient as Redis } from '../redis';
+import type { Limits, LimitSource } from './tenant-limits';
 
 /** Retry-After of queue_full (s): jobs finish continuously, so soon is worth a try. */
 const QUEUE_FULL_RETRY_S = 5;
@@ -30,7 +30,7 @@ export class Admission {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly limits: TenantLimits,
+    private readonly limits: LimitSource,
   ) {
     this.reads = new TurnBatcher((tenant: string) => this.read(tenant));
   }

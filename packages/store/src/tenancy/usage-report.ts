@@ -1,5 +1,5 @@
 import type { ModelCatalog, RedisKeys, UsageRow } from '@inferq/core';
-import type { Redis } from './redis-client';
+import type { RedisClient as Redis } from '../redis';
 
 export type { UsageRow };
 
