@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { iso, redisKeys, sha256Hex, withLuaCommands } from '@inferq/core';
+import { iso, redisKeys, sha256Hex } from '@inferq/core';
 import type { ApiKeyCreated, ApiKeyInfo, RedisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
+import { withLuaCommands } from '../lua-commands';
 
 /** `iq_` lets secret scanners (GitHub, gitleaks) recognise leaked keys; 32 random bytes, base64url. */
 export const API_KEY_PATTERN = /^iq_[A-Za-z0-9_-]{43}$/;

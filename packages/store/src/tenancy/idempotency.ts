@@ -1,6 +1,7 @@
-import { ConflictError, IdempotencyMismatchError, redisKeys, withLuaCommands } from '@inferq/core';
+import { ConflictError, IdempotencyMismatchError, redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
+import { withLuaCommands } from '../lua-commands';
 
 /** SPEC section 4: a key answers with the same job for 24 h. */
 const TTL_MS = 24 * 3_600_000;

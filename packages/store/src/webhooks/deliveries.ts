@@ -1,6 +1,7 @@
 import type { Delivery } from '@inferq/core';
-import { redisKeys, withLuaCommands } from '@inferq/core';
+import { redisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
+import { withLuaCommands } from '../lua-commands';
 
 /** Attempts kept on a record; older ones drop off first. */
 export const MAX_DELIVERIES_KEPT = 100;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis';
-import { redisKeys, withLuaCommands } from '@inferq/core';
+import { redisKeys } from '@inferq/core';
+import { withLuaCommands } from '../lua-commands';
 
 /** How long a rotated-out secret still signs deliveries (ms): receivers get a day to switch. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
