@@ -5,4 +5,4 @@ export { ApiEnv, loadApiConfig } from './env';
 export type { ApiConfig } from './env';
 export type { ApiDeps } from './deps';
 export type { Authenticator } from './auth';
-export type { UsageRow } from './tenancy/usage-report';
+export type { UsageRow } from '@inferq/core';

@@ -1,6 +1,5 @@
-import type { createRedis } from '@inferq/store';
-
-type RedisClient = ReturnType<typeof createRedis>;
+import { ChannelListener } from '@inferq/store';
+import type { RedisClient } from '@inferq/store';
 
 /**
  * One job's change notifications for one long-poll. `changed` stays set from
@@ -57,20 +56,21 @@ export class JobSubscription {
 export class JobWatcher {
   private readonly subs = new Map<string, Set<JobSubscription>>();
   private closing = false;
-  private readonly onMessage = (channel: string, id: string): void => {
-    if (channel === this.channel) this.subs.get(id)?.forEach((s) => s.notify());
-    else if (channel === this.tokensChannel) this.subs.get(id)?.forEach((s) => s.tokens && s.notify());
-  };
+  private readonly listener: ChannelListener;
 
   constructor(
-    private readonly subscriber: RedisClient,
+    subscriber: RedisClient,
     private readonly channel: string,
     private readonly tokensChannel: string,
-  ) {}
+  ) {
+    this.listener = new ChannelListener(subscriber, [channel, tokensChannel], (ch, id) => {
+      if (ch === this.channel) this.subs.get(id)?.forEach((s) => s.notify());
+      else if (ch === this.tokensChannel) this.subs.get(id)?.forEach((s) => s.tokens && s.notify());
+    });
+  }
 
   async start(): Promise<void> {
-    this.subscriber.on('message', this.onMessage);
-    await this.subscriber.subscribe(this.channel, this.tokensChannel);
+    await this.listener.start();
   }
 
   get closed(): boolean {
@@ -98,7 +98,7 @@ export class JobWatcher {
   /** Wakes every waiter (they answer with the current record) and takes no more. */
   close(): void {
     this.closing = true;
-    this.subscriber.off('message', this.onMessage);
+    this.listener.stop();
     for (const set of this.subs.values()) set.forEach((s) => s.notify());
   }
 

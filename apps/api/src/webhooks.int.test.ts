@@ -1,7 +1,6 @@
 import { redisKeys } from '@inferq/core';
-import { createRedis } from '@inferq/store';
+import { createRedis, parseOutboxEntry } from '@inferq/store';
 import { testRedisUrl, waitFor } from '@inferq/testkit';
-import { parseOutboxEntry } from '@inferq/webhooks';
 import { AUTH_ACME, AUTH_GLOBEX, startTestApi, validJob } from './test/harness';
 import type { TestApi } from './test/harness';
 

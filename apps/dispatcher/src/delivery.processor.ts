@@ -1,17 +1,16 @@
 import { UnrecoverableError } from 'bullmq';
 import type { Job } from 'bullmq';
-import type { Cluster, Redis } from 'ioredis';
 import { DeliveryJobData, iso } from '@inferq/core';
 import type { Delivery, Logger } from '@inferq/core';
+import { unpackBody } from '@inferq/store';
+import type { WebhookDeliveries, WebhookSecrets } from '@inferq/store';
 import type { DispatcherMetrics } from '@inferq/telemetry';
-import { appendDelivery, signWebhook } from '@inferq/webhooks';
-import type { EgressResult, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
-import { unpackBody } from './delivery-body';
+import { signWebhook } from '@inferq/webhooks';
+import type { EgressResult, WebhookEgress } from '@inferq/webhooks';
 import { DeliveryRetryError } from './retry-schedule';
 
 export interface DeliveryDeps {
-  redis: Redis | Cluster;
-  prefix: string;
+  deliveries: WebhookDeliveries;
   secrets: WebhookSecrets;
   egress: WebhookEgress;
   metrics: DispatcherMetrics;
@@ -39,7 +38,7 @@ export function createDeliveryProcessor(deps: DeliveryDeps) {
 
     const stop = res.status === 410 || res.blocked === true;
     const last = stop || attempt >= (job.opts.attempts ?? 1);
-    await appendDelivery(deps.redis, deps.prefix, d.job, toDelivery(d, attempt, at, res, last));
+    await deps.deliveries.append(d.job, toDelivery(d, attempt, at, res, last));
     if (res.ok) return { status: res.status };
     deps.logger.info(
       { jobId: d.job, event: d.event, attempt, status: res.status, error: res.error, last },

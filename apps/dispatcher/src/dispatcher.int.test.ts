@@ -1,8 +1,9 @@
 import { redisKeys } from '@inferq/core';
 import type { WebhookPayload } from '@inferq/core';
+import { requestRedelivery } from '@inferq/store';
 import { waitFor } from '@inferq/testkit';
 import type { ReceivedWebhook } from '@inferq/testkit';
-import { requestRedelivery, verifyWebhook } from '@inferq/webhooks';
+import { verifyWebhook } from '@inferq/webhooks';
 import { loadDispatcherConfig, startDispatcher } from './index';
 import type { RunningDispatcher } from './index';
 import { dispatcherHarness } from './test/dispatcher-harness';

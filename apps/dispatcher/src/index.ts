@@ -4,7 +4,14 @@ import type { LookupFunction } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { createLogger, ModelCatalog, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import type { DeliveryJobData, Logger } from '@inferq/core';
-import { createRedis, durabilityWarnings, JobStore, redisAnswers } from '@inferq/store';
+import {
+  createRedis,
+  durabilityWarnings,
+  JobStore,
+  redisAnswers,
+  WebhookDeliveries,
+  WebhookSecrets,
+} from '@inferq/store';
 import {
   createDispatcherMetrics,
   createMetricsRegistry,
@@ -12,7 +19,7 @@ import {
   registerQueueDepth,
   startHealthServer,
 } from '@inferq/telemetry';
-import { AllowList, WebhookEgress, WebhookSecrets } from '@inferq/webhooks';
+import { AllowList, WebhookEgress } from '@inferq/webhooks';
 import type { DispatcherConfig } from './env';
 import { deliveryJobOptions } from './delivery-job';
 import { createDeliveryProcessor } from './delivery.processor';
@@ -74,8 +81,7 @@ export async function startDispatcher(
   const egress = new WebhookEgress({ allow: new AllowList(config.WEBHOOK_ALLOW_HOSTS), lookup: opts.lookup });
 
   const processor = createDeliveryProcessor({
-    redis,
-    prefix,
+    deliveries: new WebhookDeliveries(redis, prefix),
     egress,
     logger,
     secrets: new WebhookSecrets(redis, prefix),

@@ -1,8 +1,7 @@
 import { redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import type { RedisClient } from '@inferq/store';
-import { OutboxConsumer } from './outbox.consumer';
-import type { OutboxConsumerOptions } from './outbox.consumer';
+import { OutboxConsumer } from '@inferq/store';
+import type { OutboxConsumerOptions, RedisClient } from '@inferq/store';
 
 /** How often the set of pools is read again, so a pool added later gets its outbox read (ms). */
 const REFRESH_MS = 10_000;

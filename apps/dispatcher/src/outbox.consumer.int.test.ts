@@ -1,6 +1,6 @@
 import { redisKeys } from '@inferq/core';
 import { waitFor } from '@inferq/testkit';
-import { OUTBOX_GROUP } from '@inferq/webhooks';
+import { OUTBOX_GROUP } from '@inferq/store';
 import { loadDispatcherConfig, startDispatcher } from './index';
 import type { RunningDispatcher } from './index';
 import { dispatcherHarness } from './test/dispatcher-harness';

@@ -4,6 +4,7 @@ import { createBackendFactory } from '@inferq/backends';
 import { createLogger, poolQueueName, poolTag, redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import {
+  ChannelListener,
   createRedis,
   createScheduling,
   durabilityWarnings,
@@ -107,10 +108,9 @@ async function startPools(
 
   // The cancel transition publishes the id of every job canceled while it may be running.
   const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
-  await subscriber.subscribe(cancelChannel);
-  subscriber.on('message', (_channel: string, id: string) => {
+  await new ChannelListener(subscriber, [cancelChannel], (_channel, id) => {
     if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
-  });
+  }).start();
 
   // WORKER_CONCURRENCY split evenly over the pools, at least 1 each.
   const perPool = Math.max(1, Math.floor(config.WORKER_CONCURRENCY / config.WORKER_POOLS.length));

@@ -25,7 +25,7 @@ const OUR_SCRIPTS: Array<[string, string]> = [
   ["if st ~= 'running' then return -1 end", 'store requeue (JobStore.requeue)'],
   ["'status', 'attempts'", 'store tokens (JobEventLog.appendTokens)'],
   ["redis.call('HGET', KEYS[2], ARGV[1])", 'api key revoke (ApiKeyStore.revoke)'],
-  ["local raw = redis.call('HGET', KEYS[1], 'deliveries')", 'webhook delivery log (appendDelivery)'],
+  ["local raw = redis.call('HGET', KEYS[1], 'deliveries')", 'webhook delivery log (WebhookDeliveries)'],
   ["local cur = redis.call('HGET', KEYS[1], 'current')", 'webhook secret rotate (WebhookSecrets)'],
   ["redis.call('GET', KEYS[1]) ~= ARGV[1]", 'idempotency compare-and-set'],
   ["redis.call('set', KEYS[1], 0, 'EX'", 'rate limiter consume (rate-limiter-flexible)'],

@@ -201,6 +201,4 @@ export type { Closable } from './run-main';
 export { parseRetryAfterMs } from './retry-after';
 export { TurnBatcher } from './turn-batcher';
 export type { BatchShare } from './turn-batcher';
-export { withLuaCommands } from './lua-commands';
-export type { LuaCommand } from './lua-commands';
 export { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from './token-estimate';

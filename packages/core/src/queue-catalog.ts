@@ -42,7 +42,7 @@ export const QUEUES = {
     // Exponential with jitter from WORKER_RETRY_BASE_MS, never before the provider's Retry-After.
     backoff: { type: 'inferq', maxDelayMs: 10 * 60_000 },
   },
-  /** Webhook deliveries: dispatcher's outbox consumer -> its delivery worker. */
+  /** Webhook deliveries: the outbox consumer (store) in the dispatcher -> its delivery worker. */
   webhooks: {
     name: () => WEBHOOK_QUEUE,
     schema: DeliveryJobData,

@@ -33,7 +33,7 @@ export const DeliveryJobData = z.object({
   url: z.string(),
   /** The exact JSON body every attempt sends ('' when it is kept compressed in `bodyZ`). */
   body: z.string(),
-  /** A large body, compressed and base64-encoded (the dispatcher's delivery-body.ts). */
+  /** A large body, compressed and base64-encoded (the store's webhooks/delivery-body.ts). */
   bodyZ: z.string().optional(),
 });
 export type DeliveryJobData = z.infer<typeof DeliveryJobData>;

@@ -1,5 +1,5 @@
 import type { RedisClient as Redis } from './redis';
-import { redisKeys, withLuaCommands } from '@inferq/core';
+import { redisKeys } from '@inferq/core';
 import type { BatchLineError, BatchStatus, RedisKeys } from '@inferq/core';
 import {
   BATCH_APPEND_REQUESTS_LUA,
@@ -12,6 +12,7 @@ import {
   BATCH_VALIDATED_LUA,
 } from './batch-lua';
 import { activeMember } from './batch-store';
+import { withLuaCommands } from './lua-commands';
 
 type Script = (...args: string[]) => Promise<number>;
 type Scripted = Redis & {

@@ -1,11 +1,12 @@
 import type { RedisClient as Redis } from './redis';
-import { redisKeys, withLuaCommands } from '@inferq/core';
+import { redisKeys } from '@inferq/core';
 import type { BatchObject, BatchStatus, RedisKeys } from '@inferq/core';
 import { BATCH_CANCEL_LUA } from './batch-lua';
 import { decodeBatch, encodeNewBatch } from './batch-codec';
 import type { BatchState, NewBatch } from './batch-codec';
 import { pageIndex } from './id-index';
 import type { IndexPage } from './id-index';
+import { withLuaCommands } from './lua-commands';
 
 type Scripted = Redis & {
   iqBatchCancel(batch: string, now: string): Promise<[number, string]>;

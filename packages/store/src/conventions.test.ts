@@ -5,4 +5,6 @@ describeConventions('@inferq/store', {
   srcDir: __dirname,
   exports: pkg,
   imports: { '@inferq/core': 'runtime' },
+  // The one owner of Redis: every other package reaches it through this one's classes.
+  talksToRedis: true,
 });

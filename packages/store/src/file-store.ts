@@ -1,9 +1,10 @@
 import type { RedisClient as Redis } from './redis';
-import { fileIdLowerBound, redisKeys, withLuaCommands } from '@inferq/core';
+import { fileIdLowerBound, redisKeys } from '@inferq/core';
 import type { FileObject, FilePurpose, RedisKeys } from '@inferq/core';
 import { FILE_COMMIT_LUA } from './batch-lua';
 import { pageIndex } from './id-index';
 import type { IndexPage } from './id-index';
+import { withLuaCommands } from './lua-commands';
 
 type Scripted = Redis & {
   iqFileCommit(meta: string, chunks: string, index: string, ...argv: string[]): Promise<number>;

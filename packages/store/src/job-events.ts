@@ -1,7 +1,8 @@
 import type { RedisClient } from './redis';
-import { redisKeys, withLuaCommands } from '@inferq/core';
+import { redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import { TOKENS_LUA } from './lua-scripts';
+import { withLuaCommands } from './lua-commands';
 
 /** Kinds of entries in a job's event stream (SSE event names; never rename). */
 export type JobEventType = 'status' | 'token' | 'done';

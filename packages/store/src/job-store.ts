@@ -1,7 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis';
 import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
-import { jobIdLowerBound, NotFoundError, redisKeys, withLuaCommands } from '@inferq/core';
+import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
 import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
@@ -9,6 +9,7 @@ import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
 import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec';
 import { encodeNewJob, requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
+import { withLuaCommands } from './lua-commands';
 
 export interface JobStoreOptions {
   prefix: string;

@@ -10,4 +10,6 @@ describeConventions('@inferq/test-stack', {
     '@inferq/testkit': 'runtime',
     '@inferq/worker': 'runtime',
   },
+  // A test package, like the testkit.
+  talksToRedis: true,
 });

@@ -15,6 +15,9 @@ const files: Record<string, string> = {
   'quoted.ts': 'export const wire = { "error": 1 };',
   'test/helper.ts': 'export const fine = process.env.ANY;',
   'thing.test.ts': 'export const alsoFine = { error: { code: 1 } };',
+  'redis.ts': "import { Redis } from 'ioredis';\nimport { Queue, type RedisConnection } from 'bullmq';",
+  'test/redis.test.ts': "import type {\n  Cluster,\n} from 'ioredis';\nconst r = require('redis');",
+  'queue.ts': "import { Queue, Worker } from 'bullmq';\nimport type { ConnectionOptions as C } from 'bullmq';",
 };
 beforeAll(() => {
   mkdirSync(join(src, 'test'));
@@ -35,6 +38,24 @@ it('finds error literals, environment reads and imports the rules do not allow, 
     'deep.ts: @inferq/core/src/keys',
     'handler.ts: @inferq/core (types only)',
   ]);
+  expect(found.redis.sort()).toEqual([
+    'queue.ts: bullmq ConnectionOptions',
+    'redis.ts: bullmq RedisConnection',
+    'redis.ts: ioredis',
+    'test/redis.test.ts: ioredis',
+    'test/redis.test.ts: redis',
+  ]);
+});
+
+it("finds a Redis client in the package.json's dependencies", () => {
+  const pkg = mkdtempSync(join(tmpdir(), 'inferq-conventions-pkg-'));
+  mkdirSync(join(pkg, 'src'));
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ dependencies: { bullmq: '1', ioredis: '1' } }));
+  try {
+    expect(conventionOffences({ srcDir: join(pkg, 'src'), imports: {} }).redis).toEqual(['package.json: ioredis']);
+  } finally {
+    rmSync(pkg, { recursive: true, force: true });
+  }
 });
 
 it('finds nothing where the rules allow it', () => {
@@ -48,6 +69,7 @@ it('finds nothing where the rules allow it', () => {
       '@inferq/client': 'runtime',
       '@inferq/store': 'types',
     },
+    talksToRedis: true,
   });
-  expect(found).toEqual({ errorLiterals: [], envReads: [], imports: [] });
+  expect(found).toEqual({ errorLiterals: [], envReads: [], imports: [], redis: [] });
 });

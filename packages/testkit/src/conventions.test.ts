@@ -9,4 +9,6 @@ describeConventions('@inferq/testkit', {
   errorModules: ['fake-openai.ts', 'fake-anthropic.ts'],
   // Used by every package's tests, so it may import none of them.
   imports: {},
+  // A test package: its Redis helpers (test prefixes, the local cluster) are what tests use.
+  talksToRedis: true,
 });

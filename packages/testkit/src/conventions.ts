@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 /** How a package may use another inferq package: at run time, or for its types only (`import type`). */
@@ -15,6 +15,12 @@ export interface PackageConventions {
   errorModules?: string[];
   /** The only inferq packages its code may import, and how; anything else (and any deep import) fails. */
   imports: Readonly<Record<string, ImportUse>>;
+  /**
+   * It may talk to Redis itself: the store (its one owner) and the test
+   * packages. Any other reaches Redis through the store's classes only: no
+   * Redis client in its code, tests or package.json, no BullMQ connection class.
+   */
+  talksToRedis?: boolean;
 }
 
 // Built from parts, so that this file does not match its own patterns.
@@ -23,13 +29,51 @@ const ENV_READ = new RegExp(`process\\.${'env'}`);
 const INFERQ_IMPORT =
   /\b(?:import|export)\s+(type\s+)?(?:[^'";]*?\bfrom\s+)?'(@inferq\/[^']+)'|require\('(@inferq\/[^']+)'\)/g;
 
-/** The package's own code: every .ts under src but its tests and test helpers (src/test/). */
-function productionSources(dir: string, root = dir): string[] {
+/** Redis clients, and BullMQ's own connection names (bullmq wraps ioredis). */
+const REDIS_MODULES = ['ioredis', 'redis', '@redis/client'];
+const REDIS_IMPORT = new RegExp(
+  `\\b(?:import|export)\\s+(?:type\\s+)?(?:[^'";]*?\\bfrom\\s+)?'(${REDIS_MODULES.join('|')})'|require\\('(${REDIS_MODULES.join('|')})'\\)`,
+  'g',
+);
+const BULLMQ_NAMED = /\b(?:import|export)\s+(?:type\s+)?\{([^}]*)\}\s*from\s+'bullmq'/g;
+const BULLMQ_CONNECTION = new Set(['RedisConnection', 'ConnectionOptions', 'RedisClient']);
+
+/** Every .ts under src; `production`: the package's own code, without its tests and test helpers (src/test/). */
+function sources(dir: string, production: boolean, root = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const path = join(dir, e.name);
-    if (e.isDirectory()) return path === join(root, 'test') ? [] : productionSources(path, root);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [path] : [];
+    if (e.isDirectory()) return production && path === join(root, 'test') ? [] : sources(path, production, root);
+    return e.name.endsWith('.ts') && !(production && e.name.endsWith('.test.ts')) ? [path] : [];
   });
+}
+
+/** `type X as Y` -> `X`. */
+const importedName = (spec: string): string =>
+  spec
+    .trim()
+    .replace(/^type\s+/, '')
+    .split(/\s+as\s+/)[0];
+
+/** Where a file (tests included) or the package.json reaches Redis other than through the store, as `file: module`. */
+function redisOffences(srcDir: string): string[] {
+  const offences = sources(srcDir, false).flatMap((path) => {
+    const name = relative(srcDir, path);
+    const text = readFileSync(path, 'utf8');
+    const clients = [...text.matchAll(REDIS_IMPORT)].map((m) => `${name}: ${m[1] ?? m[2]}`);
+    const bullmq = [...text.matchAll(BULLMQ_NAMED)].flatMap((m) =>
+      m[1]
+        .split(',')
+        .map(importedName)
+        .filter((n) => BULLMQ_CONNECTION.has(n))
+        .map((n) => `${name}: bullmq ${n}`),
+    );
+    return [...clients, ...bullmq];
+  });
+  const manifest = join(srcDir, '..', 'package.json');
+  if (!existsSync(manifest)) return offences;
+  const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const deps = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
+  return [...offences, ...deps.filter((d) => REDIS_MODULES.includes(d)).map((d) => `package.json: ${d}`)];
 }
 
 /** Imports of other inferq packages that the rules do not allow, as `file: import`. */
@@ -51,11 +95,13 @@ export interface ConventionOffences {
   envReads: string[];
   /** `file: @inferq/x` for every import of an inferq package the rules do not allow. */
   imports: string[];
+  /** `file: module` for every way to Redis other than the store (none checked when `talksToRedis`). */
+  redis: string[];
 }
 
 /** What the package's code does against its rules (all empty when it keeps them). */
 export function conventionOffences(rules: Omit<PackageConventions, 'exports'>): ConventionOffences {
-  const files = productionSources(rules.srcDir).map((path) => ({
+  const files = sources(rules.srcDir, true).map((path) => ({
     name: relative(rules.srcDir, path),
     text: readFileSync(path, 'utf8'),
   }));
@@ -65,6 +111,7 @@ export function conventionOffences(rules: Omit<PackageConventions, 'exports'>): 
     errorLiterals: files.filter((f) => !errorModules.includes(f.name) && ERROR_LITERAL.test(f.text)).map((f) => f.name),
     envReads: files.filter((f) => !envModules.includes(f.name) && ENV_READ.test(f.text)).map((f) => f.name),
     imports: files.flatMap((f) => importOffences(f.text, f.name, rules.imports)),
+    redis: rules.talksToRedis ? [] : redisOffences(rules.srcDir),
   };
 }
 
@@ -72,7 +119,8 @@ export function conventionOffences(rules: Omit<PackageConventions, 'exports'>): 
  * The conventions every package keeps, as one describe block: its public
  * exports match the snapshot (a change is a deliberate API change); error
  * bodies are written by the error module only; only env modules read the
- * process environment; and it imports no inferq package but those it may.
+ * process environment; it imports no inferq package but those it may; and
+ * unless it is the store or a test package, it talks to Redis only through the store.
  */
 export function describeConventions(pkg: string, rules: PackageConventions): void {
   const found = conventionOffences(rules);
@@ -85,5 +133,10 @@ export function describeConventions(pkg: string, rules: PackageConventions): voi
     it(`imports only ${Object.keys(rules.imports).join(', ') || 'no other inferq package'}`, () => {
       expect(found.imports).toEqual([]);
     });
+    if (!rules.talksToRedis) {
+      it('talks to Redis only through @inferq/store (no Redis client, no BullMQ connection)', () => {
+        expect(found.redis).toEqual([]);
+      });
+    }
   });
 }

@@ -5,8 +5,4 @@ export { WebhookEgress } from './egress';
 export type { EgressOptions, EgressResult } from './egress';
 export { signWebhook, verifyWebhook } from './signing';
 export type { SignedHeaders } from './signing';
-export { WebhookSecrets, newWebhookSecret, ROTATION_OVERLAP_MS } from './secrets';
-export { appendDelivery, MAX_DELIVERIES_KEPT } from './deliveries';
 export { parseRetryAfterMs } from './retry-after';
-export { OUTBOX_GROUP, deliveryJobId, parseOutboxEntry, requestRedelivery, webhookMessageId } from './outbox';
-export type { OutboxEntry } from './outbox';

@@ -1,9 +1,7 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@inferq/core';
-import { BatchRunStore, BatchStore, FileStore, usageByDay, utcDay } from '@inferq/store';
-
-import { tokensOf } from '../admission';
+import { BatchRunStore, BatchStore, FileStore, tokensToday } from '@inferq/store';
 import type { ApiDeps, RedisClient } from '../deps';
 import type { ApiConfig } from '../env';
 import { takeOutOfQueue } from '../handlers/cancel-own-job';
@@ -53,8 +51,7 @@ export function createBatchRuntime(
         overBudget: async (tenant) => {
           const { daily_token_budget: budget } = await deps.tenancy.limits.effective(tenant);
           if (budget === null) return undefined;
-          const [today] = await usageByDay(redis, deps.store.keys, tenant, [utcDay(Date.now())], deps.catalog.pools());
-          const used = tokensOf(today ?? {});
+          const used = await tokensToday(redis, deps.store.keys, tenant, deps.catalog.pools());
           return used >= budget ? `Daily token budget of ${budget} used up (${used} tokens today, UTC).` : undefined;
         },
         ended: (status) => metrics?.ended(status),

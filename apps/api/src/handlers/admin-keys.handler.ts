@@ -1,8 +1,8 @@
 import type { ApiKeyList, CreateKeyBody, KeyIdParams, ListKeysQuery } from '@inferq/core';
 import { NotFoundError } from '@inferq/core';
+import { KEY_ID_PATTERN } from '@inferq/store';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import { KEY_ID_PATTERN } from '../tenancy/api-key-store';
 
 /** POST /v1/admin/keys {tenant}: 201 with the key, shown this once (only its SHA-256 is stored). */
 export function createKeyHandler(deps: ApiDeps) {

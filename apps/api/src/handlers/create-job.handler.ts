@@ -2,7 +2,7 @@ import { canonicalJson, sha256Hex, ValidationError } from '@inferq/core';
 import type { JobRequest } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import { idempotencyKeyOf } from '../tenancy/idempotency';
+import { idempotencyKeyOf } from '../tenancy/idempotency-key';
 import { webhookUrlChecker } from '../webhook-url-check';
 import { acceptedBody, readOwnJob } from './job-access';
 import { submitJob } from './submit-job';

@@ -2,7 +2,7 @@ import { canonicalJson, sha256Hex } from '@inferq/core';
 import type { JobAccepted, JobRequest, ResolvedModel } from '@inferq/core';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext } from '../route';
-import { idempotencyKeyOf } from '../tenancy/idempotency';
+import { idempotencyKeyOf } from '../tenancy/idempotency-key';
 import { acceptedBody, readOwnJob } from './job-access';
 import { submitJob } from './submit-job';
 

@@ -1,6 +1,6 @@
 import type { JobIdParams, RedeliveryAccepted } from '@inferq/core';
 import { ConflictError, isTerminal, WebhookEventName, webhookEventType } from '@inferq/core';
-import { requestRedelivery, webhookMessageId } from '@inferq/webhooks';
+import { requestRedelivery, webhookMessageId } from '@inferq/store';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
 import { readOwnJob } from './job-access';

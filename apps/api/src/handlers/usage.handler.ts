@@ -1,7 +1,7 @@
 import type { UsageQuery, UsageReport } from '@inferq/core';
+import { usageReport } from '@inferq/store';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult, NoInput } from '../route';
-import { usageReport } from '../tenancy/usage-report';
 
 /** GET /v1/usage?from=&to=: this tenant's jobs and tokens per UTC day and model, with cost where priced. */
 export function usageHandler(deps: ApiDeps) {

@@ -1,6 +1,6 @@
 import { iso } from '@inferq/core';
 import type { RotatedSecret, WebhookSecret } from '@inferq/core';
-import { ROTATION_OVERLAP_MS, WebhookSecrets } from '@inferq/webhooks';
+import { ROTATION_OVERLAP_MS, WebhookSecrets } from '@inferq/store';
 import type { ApiDeps } from '../deps';
 import type { HandlerContext, HandlerResult } from '../route';
 

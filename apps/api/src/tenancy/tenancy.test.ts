@@ -1,7 +1,6 @@
-import { tokensOf } from '../admission';
+import { daysBetween, tokensOf } from '@inferq/store';
 import { TtlCache } from './ttl-cache';
-import { daysBetween } from './usage-report';
-import { idempotencyKeyOf } from './idempotency';
+import { idempotencyKeyOf } from './idempotency-key';
 import { UsageQuery, ValidationError } from '@inferq/core';
 
 describe('tenancy helpers', () => {

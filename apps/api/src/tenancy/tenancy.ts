@@ -1,16 +1,18 @@
 import { redisKeys } from '@inferq/core';
 import type { Logger } from '@inferq/core';
-import { ResponseCache } from '@inferq/store';
-import { Admission } from '../admission';
+import {
+  Admission,
+  ApiKeyStore,
+  IdempotencyStore,
+  RequestRateLimiter,
+  ResponseCache,
+  SecurityChannel,
+} from '@inferq/store';
+import type { RedisClient } from '@inferq/store';
 import { BootstrapKeys } from '../auth';
 import type { ApiConfig } from '../env';
-import { ApiKeyStore } from './api-key-store';
-import { IdempotencyStore } from './idempotency';
-import { RequestRateLimiter } from './request-rate-limiter';
-import { SecurityChannel } from './security-channel';
 import { TenantAuthenticator } from './tenant-authenticator';
-import { TenantLimits } from './tenant-limits';
-import type { Redis } from './redis-client';
+import { TenantLimits } from './limits-cache';
 
 /** Keys, limits, idempotency and the response cache of one api process (issue #6). */
 export interface Tenancy {
@@ -40,8 +42,8 @@ type TenancyConfig = Pick<
  */
 export function createTenancy(
   config: TenancyConfig,
-  redis: Redis,
-  subscriber: Redis,
+  redis: RedisClient,
+  subscriber: RedisClient,
   logger: Logger,
   pools: readonly string[],
 ): Tenancy {

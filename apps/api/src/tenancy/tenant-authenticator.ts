@@ -1,7 +1,7 @@
 import { sha256Hex } from '@inferq/core';
+import { API_KEY_PATTERN } from '@inferq/store';
+import type { ApiKeyStore } from '@inferq/store';
 import type { Authenticator } from '../auth';
-import type { ApiKeyStore } from './api-key-store';
-import { API_KEY_PATTERN } from './api-key-store';
 import { TtlCache } from './ttl-cache';
 
 /** Upper bound on how long a revoked key can still pass when its pub/sub message was lost (ms). */

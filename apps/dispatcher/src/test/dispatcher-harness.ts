@@ -1,10 +1,9 @@
 import { Queue } from 'bullmq';
 import { JobRequest, newJobId, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import type { JobRecord, JobRequestInput } from '@inferq/core';
-import { createRedis, JobStore } from '@inferq/store';
+import { createRedis, JobStore, WebhookSecrets } from '@inferq/store';
 import { dropPrefix, startWebhookReceiver, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
 import type { WebhookReceiver } from '@inferq/testkit';
-import { WebhookSecrets } from '@inferq/webhooks';
 
 /**
  * A Redis prefix, a local webhook receiver and a job store to play the api's

@@ -1,6 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis';
-import { schedulerKeys, withLuaCommands } from '@inferq/core';
+import { schedulerKeys } from '@inferq/core';
 import { SCHED_POSITION_LUA, SCHED_STATS_LUA } from './scheduler-read-scripts';
 import { SCHED_PAUSE_LUA, SCHED_RESUME_LUA } from './scheduler-retry-scripts';
 import {
@@ -12,6 +12,7 @@ import {
 } from './scheduler-scripts';
 import { parsePick, parseStats } from './scheduler-replies';
 import type { Pick, PoolStats, PromotedJob } from './scheduler-replies';
+import { withLuaCommands } from '../lua-commands';
 
 /** A job joining its tenant's backlog. `level`: 0 high, 1 normal, 2 low. */
 export interface SchedJob {

@@ -1,13 +1,14 @@
 import { Redis } from 'ioredis';
 import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Delivery } from '@inferq/core';
-import { JobStore } from '@inferq/store';
+import { JobStore } from '../job-store';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
-import { appendDelivery, MAX_DELIVERIES_KEPT } from './deliveries';
+import { MAX_DELIVERIES_KEPT, WebhookDeliveries } from './deliveries';
 
 const prefix = testPrefix('deliveries');
 const redis = new Redis(testRedisUrl());
 const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
+const deliveries = new WebhookDeliveries(redis, prefix);
 const request = JobRequest.parse({
   model: 'sim/echo',
   input: { prompt: 'x' },
@@ -34,11 +35,11 @@ afterAll(async () => {
   redis.disconnect();
 });
 
-describe('appendDelivery', () => {
+describe('WebhookDeliveries', () => {
   it('appends attempts to the record in order', async () => {
     const id = await newJob();
-    expect(await appendDelivery(redis, prefix, id, attempt(1))).toBe(true);
-    expect(await appendDelivery(redis, prefix, id, attempt(2, true))).toBe(true);
+    expect(await deliveries.append(id, attempt(1))).toBe(true);
+    expect(await deliveries.append(id, attempt(2, true))).toBe(true);
     const rec = (await store.get(id))!.record;
     expect(rec.webhook).toMatchObject({ url: 'https://example.com/h', events: ['succeeded', 'failed', 'canceled'] });
     expect(rec.webhook!.deliveries).toEqual(
@@ -48,13 +49,13 @@ describe('appendDelivery', () => {
 
   it('does not resurrect a record that expired', async () => {
     const id = newJobId('default');
-    expect(await appendDelivery(redis, prefix, id, attempt(1))).toBe(false);
+    expect(await deliveries.append(id, attempt(1))).toBe(false);
     expect(await redis.exists(redisKeys(prefix).job(id))).toBe(0);
   });
 
   it('keeps the newest attempts only', async () => {
     const id = await newJob();
-    for (let i = 1; i <= MAX_DELIVERIES_KEPT + 3; i++) await appendDelivery(redis, prefix, id, attempt(i));
+    for (let i = 1; i <= MAX_DELIVERIES_KEPT + 3; i++) await deliveries.append(id, attempt(i));
     const list = (await store.get(id))!.record.webhook!.deliveries;
     expect(list).toHaveLength(MAX_DELIVERIES_KEPT);
     expect(list[0].attempt).toBe(4);

@@ -1,6 +1,6 @@
 import type { ModelCatalog, RedisKeys, UsageRow } from '@inferq/core';
-import { usageByDay } from '@inferq/store';
-import type { Redis } from './redis-client';
+import { usageByDay } from '../tenant-usage';
+import type { RedisClient as Redis } from '../redis';
 
 export type { UsageRow };
 

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { iso, redisKeys, sha256Hex, withLuaCommands } from '@inferq/core';
+import { iso, redisKeys, sha256Hex } from '@inferq/core';
 import type { ApiKeyCreated, ApiKeyInfo, RedisKeys } from '@inferq/core';
-import type { Redis } from './redis-client';
+import type { RedisClient } from '../redis';
+import { withLuaCommands } from '../lua-commands';
 
 /** `iq_` lets secret scanners (GitHub, gitleaks) recognise leaked keys; 32 random bytes, base64url. */
 export const API_KEY_PATTERN = /^iq_[A-Za-z0-9_-]{43}$/;
@@ -23,7 +24,7 @@ redis.call('PUBLISH', ARGV[2], 'key:' .. hash)
 return hash
 `;
 
-type Scripted = Redis & {
+type Scripted = RedisClient & {
   iqRevokeKey(byHash: string, byId: string, id: string, channel: string): Promise<string | null>;
 };
 
@@ -36,7 +37,7 @@ export class ApiKeyStore {
   private readonly redis: Scripted;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.keys = redisKeys(prefix);
     this.redis = withLuaCommands<Scripted>(redis, { iqRevokeKey: { numberOfKeys: 2, lua: REVOKE_LUA } });
   }

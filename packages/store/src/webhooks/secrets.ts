@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
-import { redisKeys, withLuaCommands } from '@inferq/core';
+import type { RedisClient } from '../redis';
+import { redisKeys } from '@inferq/core';
+import { withLuaCommands } from '../lua-commands';
 
 /** How long a rotated-out secret still signs deliveries (ms): receivers get a day to switch. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
@@ -28,7 +29,7 @@ redis.call('HSET', KEYS[1], 'current', ARGV[1])
 return ARGV[1]
 `;
 
-type Scripted = (Redis | Cluster) & { iqRotateSecret(key: string, secret: string, until: string): Promise<string> };
+type Scripted = RedisClient & { iqRotateSecret(key: string, secret: string, until: string): Promise<string> };
 
 /**
  * Per-tenant signing secrets in Redis (`{prefix}:whsec:{tenant}`), created on
@@ -39,7 +40,7 @@ export class WebhookSecrets {
   private readonly keys: ReturnType<typeof redisKeys>;
 
   constructor(
-    redis: Redis | Cluster,
+    redis: RedisClient,
     prefix: string,
     private readonly overlapMs = ROTATION_OVERLAP_MS,
   ) {

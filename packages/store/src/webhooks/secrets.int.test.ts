@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
-import { ROTATION_OVERLAP_MS, WebhookSecrets } from './secrets';
+import { newWebhookSecret, ROTATION_OVERLAP_MS, WebhookSecrets } from './secrets';
 
 const prefix = testPrefix('whsec');
 const redis = new Redis(testRedisUrl());
@@ -12,6 +12,13 @@ afterAll(async () => {
 });
 
 describe('WebhookSecrets', () => {
+  it('makes secrets of whsec_ and 32 random bytes in base64', () => {
+    const s = newWebhookSecret();
+    expect(s).toMatch(/^whsec_[A-Za-z0-9+/]+=*$/);
+    expect(Buffer.from(s.slice(6), 'base64')).toHaveLength(32);
+    expect(newWebhookSecret()).not.toBe(s);
+  });
+
   it('creates a whsec_ secret on first use and keeps it, one per tenant', async () => {
     const first = await Promise.all(Array.from({ length: 10 }, () => secrets.current('acme')));
     expect(new Set(first).size).toBe(1);

@@ -1,8 +1,9 @@
 import { BudgetExceededError, QueueFullError, TurnBatcher } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
-import { usageByDay, utcDay } from '@inferq/store';
-import type { Limits, TenantLimits } from './tenancy/tenant-limits';
-import type { Redis } from './tenancy/redis-client';
+import { utcDay } from '../job-store';
+import { usageByDay } from '../tenant-usage';
+import type { RedisClient as Redis } from '../redis';
+import type { Limits, LimitSource } from './tenant-limits';
 
 /** Retry-After of queue_full (s): jobs finish continuously, so soon is worth a try. */
 const QUEUE_FULL_RETRY_S = 5;
@@ -30,7 +31,7 @@ export class Admission {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
-    private readonly limits: TenantLimits,
+    private readonly limits: LimitSource,
     /** The catalog's pools: the tenant's counters live one per pool, in each pool's slot. */
     private readonly pools: readonly string[],
   ) {

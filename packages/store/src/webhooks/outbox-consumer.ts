@@ -1,15 +1,15 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { iso, redisKeys, webhookEventType } from '@inferq/core';
 import type { DeliveryJobData, Logger, WebhookPayload } from '@inferq/core';
-import type { JobStore } from '@inferq/store';
-import { deliveryJobId, OUTBOX_GROUP, parseOutboxEntry, webhookMessageId } from '@inferq/webhooks';
-import type { OutboxEntry } from '@inferq/webhooks';
+import type { JobStore } from '../job-store';
+import { deliveryJobId, OUTBOX_GROUP, parseOutboxEntry, webhookMessageId } from './outbox';
+import type { OutboxEntry } from './outbox';
 import { packBody } from './delivery-body';
 
 export interface OutboxConsumerOptions {
   /** A connection of its own: XREADGROUP blocks it. */
-  redis: Redis | Cluster;
+  redis: RedisClient;
   store: JobStore;
   queue: Queue<DeliveryJobData>;
   prefix: string;

@@ -1,7 +1,11 @@
 import type { Logger } from '@inferq/core';
-import type { TenantLimits } from './tenant-limits';
-import type { TenantAuthenticator } from './tenant-authenticator';
-import type { Redis } from './redis-client';
+import type { RedisClient } from '../redis';
+
+/** A process's cached copies by name (key digests, tenants' limits): one dropped, or all. */
+export interface ForgetsCached {
+  forget(name: string): void;
+  forgetAll(): void;
+}
 
 /**
  * Listens on `{prefix}:security` (sharing the api's subscriber connection):
@@ -24,10 +28,10 @@ export class SecurityChannel {
   };
 
   constructor(
-    private readonly subscriber: Redis,
+    private readonly subscriber: RedisClient,
     private readonly channel: string,
-    private readonly auth: TenantAuthenticator,
-    private readonly limits: TenantLimits,
+    private readonly auth: ForgetsCached,
+    private readonly limits: ForgetsCached,
     private readonly logger: Logger,
   ) {}
 

@@ -1,4 +1,4 @@
-import { decodePayload, encodePayload } from '@inferq/store';
+import { decodePayload, encodePayload } from '../payload-codec';
 import type { DeliveryJobData } from '@inferq/core';
 
 /**

@@ -1,7 +1,6 @@
 import { redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
-import { TtlCache } from './ttl-cache';
-import type { Redis } from './redis-client';
+import type { RedisClient } from '../redis';
 
 /** A tenant's limits; the names are those of the admin API. */
 export interface Limits {
@@ -21,39 +20,32 @@ export const LIMIT_NAMES: readonly LimitName[] = ['rate_limit_rpm', 'max_queued'
 export type LimitOverrides = Partial<Record<LimitName, number>>;
 export type LimitPatch = Partial<Record<LimitName, number | null>>;
 
-/** How long a process trusts its copy of a tenant's overrides when no change message arrives (ms). */
-export const LIMITS_CACHE_MS = 5000;
+/** What admission and the rate limit read: a tenant's limits in effect (defaults with its overrides). */
+export interface LimitSource {
+  effective(tenant: string): Promise<Limits>;
+}
 
 /**
  * Per-tenant overrides of RATE_LIMIT_RPM, MAX_QUEUED_PER_TENANT,
- * DAILY_TOKEN_BUDGET and the fair-share weight (default 1), one Redis hash per tenant. They are read on every
- * request (the rate limit), so each process keeps a short-lived copy that a
- * change drops at once through the security channel.
+ * DAILY_TOKEN_BUDGET and the fair-share weight (default 1), one Redis hash per
+ * tenant. A change is announced on the security channel in the same MULTI, so
+ * every api process can drop its cached copy at once.
  */
-export class TenantLimits {
+export class TenantLimitStore {
   private readonly keys: RedisKeys;
-  private readonly cache = new TtlCache<LimitOverrides>(LIMITS_CACHE_MS);
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
-    readonly defaults: Limits,
   ) {
     this.keys = redisKeys(prefix);
   }
 
   async overrides(tenant: string): Promise<LimitOverrides> {
-    const cached = this.cache.get(tenant);
-    if (cached) return cached;
     const h = await this.redis.hgetall(this.keys.tenantLimits(tenant));
     const out: LimitOverrides = {};
     for (const name of LIMIT_NAMES) if (h[name]) out[name] = Number(h[name]);
-    this.cache.set(tenant, out);
     return out;
-  }
-
-  async effective(tenant: string): Promise<Limits> {
-    return { ...this.defaults, ...(await this.overrides(tenant)) };
   }
 
   /** Applies a patch atomically and tells every api process (MULTI: the write and the message go together). */
@@ -67,14 +59,5 @@ export class TenantLimits {
     }
     tx.publish(this.keys.securityChannel(), `limits:${tenant}`);
     await tx.exec();
-    this.cache.delete(tenant);
-  }
-
-  forget(tenant: string): void {
-    this.cache.delete(tenant);
-  }
-
-  forgetAll(): void {
-    this.cache.clear();
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { jobPool, redisKeys, WebhookEventName } from '@inferq/core';
 
 /**
@@ -57,7 +57,7 @@ export function deliveryJobId(entry: OutboxEntry): string {
  * /v1/jobs/{id}/webhook/redeliver); `at` is when the event happened.
  */
 export async function requestRedelivery(
-  redis: Redis | Cluster,
+  redis: RedisClient,
   prefix: string,
   e: { job: string; event: WebhookEventName; at: number },
 ): Promise<string> {

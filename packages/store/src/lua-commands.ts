@@ -4,7 +4,7 @@ export interface LuaCommand {
   lua: string;
 }
 
-/** What defining needs of a connection (ioredis's Redis), without core depending on ioredis. */
+/** What defining needs of a connection (ioredis's Redis or Cluster). */
 interface DefinesCommands {
   defineCommand(name: string, definition: LuaCommand): void;
 }

@@ -1,14 +1,13 @@
-import { ConflictError, IdempotencyMismatchError, redisKeys, ValidationError, withLuaCommands } from '@inferq/core';
+import { ConflictError, IdempotencyMismatchError, redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
-import type { Redis } from './redis-client';
+import type { RedisClient } from '../redis';
+import { withLuaCommands } from '../lua-commands';
 
 /** SPEC section 4: a key answers with the same job for 24 h. */
 const TTL_MS = 24 * 3_600_000;
 /** How long a duplicate waits for the first request to create its job (ms), and how often it looks. */
 const WAIT_MS = 10_000;
 const POLL_MS = 20;
-
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:-]{1,255}$/;
 
 /**
  * compare-and-set: moves a key from one value to the next (or deletes it
@@ -22,7 +21,9 @@ if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1],
 return 1
 `;
 
-type Scripted = Redis & { iqIdemCas(key: string, expected: string, next: string, ttlMs: string): Promise<number> };
+type Scripted = RedisClient & {
+  iqIdemCas(key: string, expected: string, next: string, ttlMs: string): Promise<number>;
+};
 
 export type IdempotencyClaim =
   { kind: 'replay'; jobId: string } | { kind: 'owner'; commit(jobId: string): Promise<void>; release(): Promise<void> };
@@ -39,7 +40,7 @@ export class IdempotencyStore {
   private readonly redis: Scripted;
   private readonly keys: RedisKeys;
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.keys = redisKeys(prefix);
     this.redis = withLuaCommands<Scripted>(redis, { iqIdemCas: { numberOfKeys: 1, lua: CAS_LUA } });
   }
@@ -76,16 +77,4 @@ export class IdempotencyStore {
       },
     };
   }
-}
-
-/** The Idempotency-Key header, checked before it becomes part of a Redis key; undefined when absent. */
-export function idempotencyKeyOf(headers: Readonly<Record<string, string | string[] | undefined>>): string | undefined {
-  const v = headers['idempotency-key'];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(v)) {
-    throw new ValidationError('invalid Idempotency-Key header', [
-      { path: 'Idempotency-Key', message: 'must be 1-255 of [A-Za-z0-9_.:-]' },
-    ]);
-  }
-  return v;
 }

@@ -1,6 +1,6 @@
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitedError, redisKeys, TurnBatcher } from '@inferq/core';
-import type { Redis } from './redis-client';
+import type { RedisClient } from '../redis';
 
 const WINDOW_S = 60;
 
@@ -21,7 +21,7 @@ export class RequestRateLimiter {
   private readonly batcher = new TurnBatcher((key: string, n: number) => this.consumeBatch(key, n));
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
   ) {
     this.keyPrefix = redisKeys(prefix).rateLimit();

@@ -1,0 +1,52 @@
+import { TenantLimitStore } from '@inferq/store';
+import type { LimitOverrides, LimitPatch, Limits, LimitSource, RedisClient } from '@inferq/store';
+import { TtlCache } from './ttl-cache';
+
+/** How long a process trusts its copy of a tenant's overrides when no change message arrives (ms). */
+export const LIMITS_CACHE_MS = 5000;
+
+/**
+ * A tenant's limits in effect: the defaults (RATE_LIMIT_RPM,
+ * MAX_QUEUED_PER_TENANT, DAILY_TOKEN_BUDGET, weight 1) with the overrides the
+ * store keeps. They are read on every request (the rate limit), so each
+ * process keeps a short-lived copy that a change drops at once through the
+ * security channel.
+ */
+export class TenantLimits implements LimitSource {
+  private readonly store: TenantLimitStore;
+  private readonly cache = new TtlCache<LimitOverrides>(LIMITS_CACHE_MS);
+
+  constructor(
+    redis: RedisClient,
+    prefix: string,
+    readonly defaults: Limits,
+  ) {
+    this.store = new TenantLimitStore(redis, prefix);
+  }
+
+  async overrides(tenant: string): Promise<LimitOverrides> {
+    const cached = this.cache.get(tenant);
+    if (cached) return cached;
+    const out = await this.store.overrides(tenant);
+    this.cache.set(tenant, out);
+    return out;
+  }
+
+  async effective(tenant: string): Promise<Limits> {
+    return { ...this.defaults, ...(await this.overrides(tenant)) };
+  }
+
+  /** Applies a patch atomically and tells every api process; this one's copy goes at once. */
+  async update(tenant: string, patch: LimitPatch): Promise<void> {
+    await this.store.update(tenant, patch);
+    this.cache.delete(tenant);
+  }
+
+  forget(tenant: string): void {
+    this.cache.delete(tenant);
+  }
+
+  forgetAll(): void {
+    this.cache.clear();
+  }
+}
