@@ -63,3 +63,25 @@ it('hands BullMQ a cluster connection it runs a queue on (with the queue in one 
   await queue.obliterate({ force: true });
   await queue.close();
 }, 30_000);
+
+it('waits on the blocking role for a master that is SIGKILLed and restarted; the request role gives up', async () => {
+  const blocking = open(createRedis(clusterTarget(), 'blocking'));
+  const request = open(createRedis(clusterTarget(), 'request'));
+  await Promise.all([blocking, request].map((c) => new Promise((r) => c.once('ready', r))));
+  const slot = Number(await blocking.call('CLUSTER', 'KEYSLOT', '{a}k'));
+  const ranges = (await blocking.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number]]>;
+  const port = ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+  const victim = cluster.nodes.findIndex((n) => n.port === port);
+  await cluster.killNode(victim);
+  // ioredis' default gives up after 16 retries 100 ms apart: this stays pending past that.
+  const write = blocking.set('{a}k', 'after the restart');
+  const refused = request.get('{a}k').then(
+    () => 'answered',
+    (err: Error) => err.message,
+  );
+  await new Promise((r) => setTimeout(r, 3000));
+  expect(await refused).toMatch(/Too many Cluster redirections|Connection is closed/);
+  await cluster.restartNode(victim);
+  expect(await write).toBe('OK');
+  expect(await blocking.get('{a}k')).toBe('after the restart');
+}, 60_000);

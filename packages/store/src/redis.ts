@@ -47,6 +47,21 @@ export function createRedis(target: string | RedisTarget, role: RedisRole, extra
   return client;
 }
 
+/**
+ * How long a command for a master that is down keeps being retried. ioredis drops a lost node's
+ * connection and retries the command every `retryDelayOnFailover` (or `retryDelayOnClusterDown`
+ * once the other masters declare it failed), refreshing the slots each time, so it reaches the
+ * node again once restarted, or its replica once promoted. Its default gives up after 16 tries
+ * (1.6 s): a master restarting from its AOF then failed a worker's start and its job transitions.
+ * The waiting roles wait as long as they do on standalone Redis; the request role keeps the
+ * default and answers 503 within ~2 s.
+ */
+const WAIT_FOR_NODE: Partial<ClusterOptions> = {
+  maxRedirections: Number.POSITIVE_INFINITY,
+  retryDelayOnFailover: 200,
+  retryDelayOnClusterDown: 200,
+};
+
 function clusterOptions(role: RedisRole, redisOptions: RedisOptions): ClusterOptions {
   return {
     redisOptions,
@@ -56,6 +71,7 @@ function clusterOptions(role: RedisRole, redisOptions: RedisOptions): ClusterOpt
     enableReadyCheck: true,
     clusterRetryStrategy: reconnectDelay,
     lazyConnect: redisOptions.lazyConnect,
+    ...(role === 'request' ? {} : WAIT_FOR_NODE),
   };
 }
 
