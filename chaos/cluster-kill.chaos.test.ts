@@ -3,7 +3,7 @@ import { startRedisCluster, startWebhookReceiver, waitFor } from '@inferq/testki
 import type { LocalRedisCluster, WebhookReceiver } from '@inferq/testkit';
 import { auditJobs, wrongOutputs } from './support/audit';
 import type { AuditResult } from './support/audit';
-import { promptFor, sleep } from './support/client';
+import { promptFor, sleep, submitJob } from './support/client';
 import { ChaosCluster } from './support/cluster';
 import { CLUSTER_MODELS, CLUSTER_POOLS, mastersOfPools, poolModelsFile } from './support/cluster-nodes';
 import { countsOf, reportFigures } from './support/figures';
@@ -49,6 +49,19 @@ const job = (tag: string, hook: string) => (i: number) => ({
 const acks = (l: LoadResult): Array<[string, number]> =>
   [...l.acknowledged.keys()].map((id, i) => [id, l.ackTimes[i] ?? 0]);
 
+/**
+ * A long-poll (`?wait`) on a fresh pool-a job: it wakes on the job's events, sharded pub/sub on the
+ * restarted master, so it answers within the job's run only if the api subscribed there again.
+ */
+async function longPollOnce(apiUrl: string, key: string, model: string): Promise<{ status: string; s: number }> {
+  const r = await submitJob(apiUrl, key, { model, input: { prompt: 'long poll after the restart' } });
+  if (!r.ok) return { status: `submit ${r.status}`, s: 0 };
+  const t0 = Date.now();
+  const res = await fetch(`${apiUrl}/v1/jobs/${r.id}?wait=20`, { headers: { authorization: `Bearer ${key}` } });
+  const body = (await res.json()) as { status?: string };
+  return { status: body.status ?? String(res.status), s: (Date.now() - t0) / 1000 };
+}
+
 /** Largest gap between consecutive completions of the given jobs (s). */
 function maxGapS(audit: AuditResult, ids: string[]): number {
   const done = ids.map((id) => Date.parse(audit.jobs.get(id)?.record?.completed_at ?? '')).filter((t) => t > 0);
@@ -79,6 +92,7 @@ it('every job ends once, webhooks arrive, through a worker SIGKILL and a master 
   const during = await loading;
   await replacing;
   const after = await submitLoad(() => api.url, c.apiKey, AFTER, 8, job('ck-after', hook));
+  const longPoll = await longPollOnce(api.url, c.apiKey, 'sim/pool-a');
 
   const expected = new Map([...during.acknowledged, ...after.acknowledged]);
   const ids = [...expected.keys()];
@@ -122,6 +136,7 @@ it('every job ends once, webhooks arrive, through a worker SIGKILL and a master 
       max_gap_s: maxGapS(audit, ids).toFixed(1),
       max_gap_other_shards_s: maxGapS(audit, others).toFixed(1),
       other_shards_while_down: `${ackedWhileDown}acked/${doneWhileDown}done`,
+      long_poll_after_s: longPoll.s.toFixed(1),
       refused: countsOf(during.refused),
       retried_jobs: [...audit.jobs.values()].filter((a) => (a.record?.attempts ?? 0) > 1).length,
       webhooks: `${hooked.length - undelivered.length}/${hooked.length}`,
@@ -141,6 +156,9 @@ it('every job ends once, webhooks arrive, through a worker SIGKILL and a master 
   // Jobs of the restarted master's pools ran again after it came back, and new ones were accepted.
   expect(completedAfter.length).toBeGreaterThan(0);
   expect(firstAck).toBeDefined();
+  // The api hears the restarted master's job events again: a long-poll wakes when its job ends.
+  expect(longPoll.status).toBe('succeeded');
+  expect(longPoll.s).toBeLessThan(10);
   expect(hooked.length).toBeGreaterThan(0);
   expect(undelivered).toEqual([]);
   for (const l of left) expect(l).toMatchObject({ inflight: 0, backlog: 0, pending: 0 });
