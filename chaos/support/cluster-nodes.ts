@@ -2,8 +2,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { poolTag } from '@inferq/core';
-import type { ClusterNode } from '@inferq/testkit';
-import type { ChaosCluster } from './cluster';
+import { createRedis } from '@inferq/store';
+import type { RedisClient } from '@inferq/store';
+import { testPrefix } from '@inferq/testkit';
+import type { ClusterNode, LocalRedisCluster } from '@inferq/testkit';
+import { clusterNodes } from './cluster';
 
 /** The pools of a cluster scenario: `default` (sim/echo) and two more, each model routed to its pool. */
 export const CLUSTER_POOLS = ['default', 'pool-a', 'pool-b'] as const;
@@ -21,14 +24,15 @@ type SlotRange = [number, number, [string, number, ...unknown[]], ...unknown[]];
 
 /** The index in `nodes` of the master serving each pool's hash tag (its queue, records and events). */
 export async function mastersOfPools(
-  c: ChaosCluster,
+  redis: RedisClient,
+  prefix: string,
   nodes: readonly ClusterNode[],
   pools: readonly string[],
 ): Promise<Map<string, number>> {
-  const ranges = (await c.redis.call('CLUSTER', 'SLOTS')) as SlotRange[];
+  const ranges = (await redis.call('CLUSTER', 'SLOTS')) as SlotRange[];
   const out = new Map<string, number>();
   for (const pool of pools) {
-    const slot = Number(await c.redis.call('CLUSTER', 'KEYSLOT', poolTag(c.prefix, pool)));
+    const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', poolTag(prefix, pool)));
     const owner = ranges.find(([from, to]) => slot >= from && slot <= to);
     out.set(
       pool,
@@ -36,4 +40,26 @@ export async function mastersOfPools(
     );
   }
   return out;
+}
+
+/**
+ * A test prefix whose pools' tags land on as many different masters as there
+ * are pools (chance does it 2 times in 9 for 3 pools on 3 masters), so killing
+ * one master leaves the other pools on live ones.
+ */
+export async function spreadPrefix(cluster: LocalRedisCluster, name: string): Promise<string> {
+  const redis = createRedis(
+    { REDIS_URL: 'redis://unused', REDIS_CLUSTER_NODES: clusterNodes(cluster.seeds) },
+    'blocking',
+  );
+  try {
+    for (let i = 0; i < 200; i++) {
+      const prefix = testPrefix(name);
+      const masters = await mastersOfPools(redis, prefix, cluster.nodes, CLUSTER_POOLS);
+      if (new Set(masters.values()).size === Math.min(CLUSTER_POOLS.length, cluster.nodes.length)) return prefix;
+    }
+    throw new Error('no prefix spreads the pools over the masters');
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -23,7 +23,7 @@ export interface ApiProcess {
 }
 
 /** `127.0.0.1:p1,127.0.0.1:p2,...` (REDIS_CLUSTER_NODES) as the store's connection factory takes it. */
-function clusterNodes(seeds: string): Array<{ host: string; port: number }> {
+export function clusterNodes(seeds: string): Array<{ host: string; port: number }> {
   return seeds
     .split(',')
     .map((s) => ({ host: s.slice(0, s.lastIndexOf(':')), port: Number(s.slice(s.lastIndexOf(':') + 1)) }));
@@ -46,8 +46,10 @@ export class ChaosCluster {
     name: string,
     /** REDIS_CLUSTER_NODES of a Redis Cluster to run on instead of the chaos redis-server. */
     private readonly clusterSeeds?: string,
+    /** A QUEUE_PREFIX of the scenario's choosing (e.g. one that puts its pools on different masters). */
+    prefix?: string,
   ) {
-    this.prefix = testPrefix(`chaos-${name}`);
+    this.prefix = prefix ?? testPrefix(`chaos-${name}`);
     this.redis = clusterSeeds
       ? createRedis({ REDIS_URL: this.redisUrl, REDIS_CLUSTER_NODES: clusterNodes(clusterSeeds) }, 'blocking')
       : createRedis(this.redisUrl, 'blocking');
