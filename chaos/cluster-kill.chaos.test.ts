@@ -12,8 +12,9 @@ import type { LoadResult } from './support/load';
 import { schedulerLeft } from './support/scheduler-watch';
 
 // Scenario: a 3-master Redis Cluster (AOF, appendfsync always) under load on 3
-// pools, one per master. SIGKILL a worker mid-job, then SIGKILL pool-a's master and
-// restart it on its AOF (same port, dir and node id) while jobs are in flight.
+// pools, one per master. SIGKILL a worker mid-job, then SIGKILL pool-a's master (which also
+// holds the dispatcher's webhook queue) and restart it on its AOF (same port, dir and node id)
+// while jobs are in flight.
 const JOBS = 300;
 const AFTER = 60;
 const DOWN_MS = 4000;
@@ -28,7 +29,7 @@ let receiver: WebhookReceiver;
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ appendonly: true });
-  c = new ChaosCluster('cluster-kill', cluster.seeds, await spreadPrefix(cluster, 'chaos-cluster-kill'));
+  c = new ChaosCluster('cluster-kill', cluster.seeds, await spreadPrefix(cluster, 'chaos-cluster-kill', 'pool-a'));
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {

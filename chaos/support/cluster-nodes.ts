@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { poolTag } from '@inferq/core';
+import { poolTag, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import { createRedis } from '@inferq/store';
 import type { RedisClient } from '@inferq/store';
 import { testPrefix } from '@inferq/testkit';
@@ -42,21 +42,36 @@ export async function mastersOfPools(
   return out;
 }
 
+/** The index in `nodes` of the master serving the dispatcher's webhook queue. */
+export async function masterOfWebhookQueue(
+  redis: RedisClient,
+  prefix: string,
+  nodes: readonly ClusterNode[],
+): Promise<number> {
+  const ranges = (await redis.call('CLUSTER', 'SLOTS')) as SlotRange[];
+  const slot = Number(await redis.call('CLUSTER', 'KEYSLOT', queuePrefix(prefix, WEBHOOK_QUEUE)));
+  const owner = ranges.find(([from, to]) => slot >= from && slot <= to);
+  return nodes.findIndex((n) => n.port === owner?.[2][1]);
+}
+
 /**
  * A test prefix whose pools' tags land on as many different masters as there
  * are pools (chance does it 2 times in 9 for 3 pools on 3 masters), so killing
- * one master leaves the other pools on live ones.
+ * one master leaves the other pools on live ones; and whose webhook queue
+ * shares `pool`'s master, so killing that one also takes the dispatcher's
+ * queue down (chance decides it otherwise, once in three runs).
  */
-export async function spreadPrefix(cluster: LocalRedisCluster, name: string): Promise<string> {
+export async function spreadPrefix(cluster: LocalRedisCluster, name: string, pool: string): Promise<string> {
   const redis = createRedis(
     { REDIS_URL: 'redis://unused', REDIS_CLUSTER_NODES: clusterNodes(cluster.seeds) },
     'blocking',
   );
   try {
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 500; i++) {
       const prefix = testPrefix(name);
       const masters = await mastersOfPools(redis, prefix, cluster.nodes, CLUSTER_POOLS);
-      if (new Set(masters.values()).size === Math.min(CLUSTER_POOLS.length, cluster.nodes.length)) return prefix;
+      const spread = new Set(masters.values()).size === Math.min(CLUSTER_POOLS.length, cluster.nodes.length);
+      if (spread && (await masterOfWebhookQueue(redis, prefix, cluster.nodes)) === masters.get(pool)) return prefix;
     }
     throw new Error('no prefix spreads the pools over the masters');
   } finally {

@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
-import { startRedisCluster, testRedisUrl } from '@inferq/testkit';
+import { startRedisCluster, testRedisUrl, waitFor } from '@inferq/testkit';
 import type { LocalRedisCluster } from '@inferq/testkit';
 import { createRedis, redisAnswers } from './redis';
 import type { RedisClient } from './redis';
@@ -84,4 +84,27 @@ it('waits on the blocking role for a master that is SIGKILLed and restarted; the
   await cluster.restartNode(victim);
   expect(await write).toBe('OK');
   expect(await blocking.get('{a}k')).toBe('after the restart');
+}, 60_000);
+
+it('connects a Cluster client while the cluster reports cluster_state:fail, instead of hanging', async () => {
+  const client = open(createRedis(clusterTarget(), 'blocking'));
+  await new Promise((r) => client.once('ready', r));
+  const survivor = new Redis(cluster.nodes[1].port, '127.0.0.1');
+  try {
+    await cluster.killNode(0);
+    // The other masters declare it failed after the node timeout (5 s): the cluster is down.
+    const down = async () =>
+      /cluster_state:fail/.test(String(await survivor.call('CLUSTER', 'INFO'))) ? true : undefined;
+    await waitFor(down, 20_000, 200);
+    // BullMQ reconnects its blocking client this way; with ioredis' ready check this promise never settled.
+    const ended = new Promise((r) => client.once('end', r));
+    client.disconnect();
+    await ended;
+    const connected = client.connect();
+    await cluster.restartNode(0);
+    await expect(connected).resolves.toBeUndefined();
+    expect(await client.set('{b}k', 'back')).toBe('OK');
+  } finally {
+    survivor.disconnect();
+  }
 }, 60_000);

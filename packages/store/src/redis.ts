@@ -68,7 +68,12 @@ function clusterOptions(role: RedisRole, redisOptions: RedisOptions): ClusterOpt
     // The cluster-level queue holds commands while slots are being (re)discovered.
     enableOfflineQueue: role !== 'request',
     shardedSubscribers: role === 'subscriber',
-    enableReadyCheck: true,
+    // No CLUSTER INFO ready check: when it finds cluster_state:fail (a master down, or one just
+    // restarted and rejoining) ioredis 5.11 reconnects and never settles the promise of the
+    // connect() that started it; BullMQ's blocking-read watchdog awaits such a connect(), and the
+    // dispatcher's webhook worker hung for good after a master restart. Commands meanwhile get
+    // CLUSTERDOWN and are retried (retryDelayOnClusterDown), as while the client is ready.
+    enableReadyCheck: false,
     clusterRetryStrategy: reconnectDelay,
     lazyConnect: redisOptions.lazyConnect,
     ...(role === 'request' ? {} : WAIT_FOR_NODE),
