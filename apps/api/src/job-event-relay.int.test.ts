@@ -1,4 +1,4 @@
-import { JobRequest, newJobId, redisKeys } from '@inferq/core';
+import { JobRequest, newJobId } from '@inferq/core';
 import { createRedis, JobEventLog, JobStore } from '@inferq/store';
 import { dropPrefix, parseSse, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
 import { relayJobEvents } from './job-event-relay';
@@ -10,7 +10,7 @@ const redis = createRedis(testRedisUrl(), 'blocking');
 const subscriber = createRedis(testRedisUrl(), 'blocking');
 const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
 const events = new JobEventLog(redis, { prefix });
-const watcher = new JobWatcher(subscriber, store.eventsChannel, redisKeys(prefix).tokensChannel());
+const watcher = new JobWatcher(subscriber, store.channels(['default']));
 const deps = { watcher, events, store };
 
 beforeAll(() => watcher.start());

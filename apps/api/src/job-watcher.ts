@@ -48,24 +48,22 @@ export class JobSubscription {
 }
 
 /**
- * Long-poll and SSE support over the store's events channel (the job id is
- * PUBLISHed after every status change) and the tokens channel (after every
- * batch of streamed tokens): one subscriber connection per api process and an
- * in-memory map of job id -> subscriptions. No polling of Redis.
+ * Long-poll and SSE support over the store's events channels (the job id is
+ * published after every status change) and tokens channels (after every
+ * batch of streamed tokens), one of each per pool: one subscriber connection
+ * per api process and an in-memory map of job id -> subscriptions. No polling
+ * of Redis.
  */
 export class JobWatcher {
   private readonly subs = new Map<string, Set<JobSubscription>>();
   private closing = false;
   private readonly listener: ChannelListener;
 
-  constructor(
-    subscriber: RedisClient,
-    private readonly channel: string,
-    private readonly tokensChannel: string,
-  ) {
-    this.listener = new ChannelListener(subscriber, [channel, tokensChannel], (ch, id) => {
-      if (ch === this.channel) this.subs.get(id)?.forEach((s) => s.notify());
-      else if (ch === this.tokensChannel) this.subs.get(id)?.forEach((s) => s.tokens && s.notify());
+  constructor(subscriber: RedisClient, channels: { events: string[]; tokens: string[] }) {
+    const tokens = new Set(channels.tokens);
+    this.listener = new ChannelListener(subscriber, [...channels.events, ...tokens], (ch, id) => {
+      if (tokens.has(ch)) this.subs.get(id)?.forEach((s) => s.tokens && s.notify());
+      else this.subs.get(id)?.forEach((s) => s.notify());
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, createLogger, ModelCatalog, payloadLimits, redisKeys } from '@inferq/core';
+import { ConfigError, createLogger, ModelCatalog, payloadLimits } from '@inferq/core';
 import type { Logger } from '@inferq/core';
 import {
   JobStore,
@@ -43,7 +43,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const logger = opts.logger ?? createLogger(config.LOG_LEVEL, 'api');
   const catalog = opts.catalog ?? loadCatalog(config.MODELS_FILE);
   const redis = createRedis(config, 'request');
-  const subscriber = createRedis(config, 'blocking');
+  const subscriber = createRedis(config, 'subscriber');
   const store = new JobStore(redis, {
     prefix: config.QUEUE_PREFIX,
     retentionMs: config.JOB_RETENTION,
@@ -52,7 +52,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   });
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
-  const watcher = new JobWatcher(subscriber, store.eventsChannel, redisKeys(config.QUEUE_PREFIX).tokensChannel());
+  const watcher = new JobWatcher(subscriber, store.channels(catalog.pools()));
   const tenancy = createTenancy(config, redis, subscriber, logger, catalog.pools());
 
   if (await whenReady(redis, 5000)) {

@@ -91,7 +91,7 @@ async function startPools(
   redis: RedisClient,
   onTelemetry: (t: WorkerTelemetry) => void,
 ): Promise<{ concurrency: number; close(): Promise<void> }> {
-  const subscriber = createRedis(config, 'blocking');
+  const subscriber = createRedis(config, 'subscriber');
   const store = new JobStore(redis, {
     prefix: config.QUEUE_PREFIX,
     retentionMs: config.JOB_RETENTION,
@@ -106,9 +106,9 @@ async function startPools(
     secrets: config.secrets,
   });
 
-  // The cancel transition publishes the id of every job canceled while it may be running.
-  const cancelChannel = redisKeys(config.QUEUE_PREFIX).cancelChannel();
-  await new ChannelListener(subscriber, [cancelChannel], (_channel, id) => {
+  // The cancel transition publishes the id of every job canceled while it may be running, on its pool's channel.
+  const cancelChannels = config.WORKER_POOLS.map((pool) => redisKeys(config.QUEUE_PREFIX).cancelChannel(pool));
+  await new ChannelListener(subscriber, cancelChannels, (_channel, id) => {
     if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
   }).start();
 

@@ -106,7 +106,7 @@ describe('worker', () => {
     await waitFor(async () => ((await h.store.get(id))?.record.status === 'running' ? true : undefined));
     await fake.waitForRequests(1);
     expect((await h.store.cancel(id, 't1')).kind).toBe('written');
-    await h.redis.publish(redisKeys(h.prefix).cancelChannel(), id);
+    await h.redis.publish(redisKeys(h.prefix).cancelChannel('default'), id);
     await waitFor(() => (fake.requests[0]?.aborted ? true : undefined), 3000);
     await new Promise((r) => setTimeout(r, 300));
     expect((await h.store.get(id))?.record.status).toBe('canceled');

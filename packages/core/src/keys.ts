@@ -104,11 +104,16 @@ export function redisKeys(prefix: string) {
     tenantJobs: (tenant: string, pool: string) => `${poolTag(prefix, pool)}:tenant:${tenant}:jobs`,
     /** Count of the tenant's jobs in one pool not yet terminal (queued or running). */
     tenantActive: (tenant: string, pool: string) => `${poolTag(prefix, pool)}:tenant:${tenant}:active`,
-    /** Pub/sub: the id of every job whose status changed (long-polls and SSE relays listen). */
-    eventsChannel: () => `${prefix}:events`,
-    cancelChannel: () => `${prefix}:cancel`,
-    /** Pub/sub channel: the id of a job whose event stream got streamed tokens (status changes go on `${prefix}:events`). */
-    tokensChannel: () => `${prefix}:tokens`,
+    /**
+     * Pub/sub, one channel per pool in the pool's slot (sharded on a Cluster, published by the
+     * transition scripts): the id of every job of the pool whose status changed (long-polls and
+     * SSE relays listen).
+     */
+    eventsChannel: (pool: string) => `${poolTag(prefix, pool)}:events`,
+    /** The id of a job of the pool canceled while it may be running (its worker aborts the call). */
+    cancelChannel: (pool: string) => `${poolTag(prefix, pool)}:cancel`,
+    /** The id of a job of the pool whose event stream got streamed tokens (status changes go on eventsChannel). */
+    tokensChannel: (pool: string) => `${poolTag(prefix, pool)}:tokens`,
     idempotency: (tenant: string, key: string) => `${prefix}:idem:${tenant}:${key}`,
     /** Hash of key digest -> JSON {id, tenant}; shares a tag with apiKeyIds (created and revoked together). */
     apiKeys: () => `{${prefix}:apikeys}`,
@@ -131,7 +136,7 @@ export function redisKeys(prefix: string) {
     /** A succeeded job's output, keyed by the SHA-256 of tenant, model, input and params. */
     responseCache: (hash: string) => `${prefix}:cache:${hash}`,
     /** Pub/sub: revoked key hashes and changed tenant limits, so every api process drops its cached copy at once. */
-    securityChannel: () => `${prefix}:security`,
+    securityChannel: () => `{${prefix}:apikeys}:security`,
     ...batchKeys(prefix),
   };
 }

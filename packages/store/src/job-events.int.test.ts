@@ -1,4 +1,4 @@
-import { JobRequest, newJobId } from '@inferq/core';
+import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Priority } from '@inferq/core';
 import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
 import { enqueueNewJob } from './enqueue';
@@ -60,7 +60,7 @@ describe('JobEventLog', () => {
     const sub = createRedis(testRedisUrl(), 'blocking');
     const got: string[] = [];
     sub.on('message', (_c: string, m: string) => got.push(m));
-    await sub.subscribe(events.tokensChannel);
+    await sub.subscribe(redisKeys(prefix).tokensChannel('default'));
     await events.appendTokens(id, 1, 'x', null);
     await new Promise((r) => setTimeout(r, 200));
     sub.disconnect();

@@ -1,4 +1,6 @@
+import { poolOfJob } from './job-pools';
 import type { RedisClient } from './redis';
+import { withPublish } from './redis';
 import { redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import { TOKENS_LUA } from './lua-scripts';
@@ -44,11 +46,9 @@ export class JobEventLog {
   constructor(redis: RedisClient, opts: JobEventLogOptions) {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
-    this.redis = withLuaCommands<Scripted>(redis, { iqTokens: { numberOfKeys: 2, lua: TOKENS_LUA } });
-  }
-
-  get tokensChannel(): string {
-    return this.keys.tokensChannel();
+    this.redis = withLuaCommands<Scripted>(redis, {
+      iqTokens: { numberOfKeys: 2, lua: withPublish(TOKENS_LUA, redis) },
+    });
   }
 
   /**
@@ -62,7 +62,7 @@ export class JobEventLog {
       this.keys.jobEvents(id),
       String(attempt),
       JSON.stringify({ text }),
-      this.tokensChannel,
+      this.keys.tokensChannel(poolOfJob(id)),
       id,
       this.streamMaxLen,
       ttftMs === null ? '' : String(Math.round(ttftMs)),

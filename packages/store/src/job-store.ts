@@ -1,5 +1,6 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis';
+import { withPublish } from './redis';
 import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
 import { poolOfJob } from './job-pools';
@@ -88,14 +89,18 @@ export class JobStore {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
     this.redis = withLuaCommands<Scripted>(redis, {
-      iqStart: { numberOfKeys: 3, lua: START_LUA },
-      iqFinish: { numberOfKeys: 7, lua: FINISH_LUA },
-      iqRequeue: { numberOfKeys: 2, lua: REQUEUE_LUA },
+      iqStart: { numberOfKeys: 3, lua: withPublish(START_LUA, redis) },
+      iqFinish: { numberOfKeys: 7, lua: withPublish(FINISH_LUA, redis) },
+      iqRequeue: { numberOfKeys: 2, lua: withPublish(REQUEUE_LUA, redis) },
     });
   }
 
-  get eventsChannel(): string {
-    return this.keys.eventsChannel();
+  /** The channels of these pools' job events (status changes) and streamed tokens, for a JobWatcher. */
+  channels(pools: readonly string[]): { events: string[]; tokens: string[] } {
+    return {
+      events: pools.map((p) => this.keys.eventsChannel(p)),
+      tokens: pools.map((p) => this.keys.tokensChannel(p)),
+    };
   }
 
   /** A transaction on this store's connection, for writes that must land together with the record. */
@@ -180,7 +185,7 @@ export class JobStore {
         this.keys.webhookOutbox(poolOfJob(id)),
         String(now),
         String(attempt),
-        this.eventsChannel,
+        this.keys.eventsChannel(poolOfJob(id)),
         id,
         this.streamMaxLen,
       ),
@@ -230,7 +235,7 @@ export class JobStore {
       this.keys.job(id),
       this.keys.jobEvents(id),
       JSON.stringify(error),
-      this.eventsChannel,
+      this.keys.eventsChannel(poolOfJob(id)),
       id,
       this.streamMaxLen,
     );
@@ -262,7 +267,7 @@ export class JobStore {
       String(now),
       status,
       String(this.opts.retentionMs),
-      this.eventsChannel,
+      this.keys.eventsChannel(pool),
       id,
       this.streamMaxLen,
       allowedFrom.join(','),
@@ -271,7 +276,7 @@ export class JobStore {
       String(usage.output_tokens),
       String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
       tailTokenData,
-      k.cancelChannel(),
+      k.cancelChannel(pool),
       String(Math.min(this.opts.payloadRetentionMs ?? PAYLOAD_RETENTION_MS, retention)),
       String(Math.min(this.opts.eventsRetentionMs ?? EVENTS_RETENTION_MS, retention)),
       output,

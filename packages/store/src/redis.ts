@@ -3,11 +3,13 @@ import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisClusterNode } from '@inferq/core';
 
 /**
- * `blocking`: BullMQ workers and subscribers wait forever for Redis to come
- * back. `request`: a request-path connection fails fast so the api can answer
- * 503 instead of hanging while Redis is down.
+ * `blocking`: BullMQ workers wait forever for Redis to come back.
+ * `subscriber`: the same, for a process's pub/sub connection (on a Cluster it
+ * keeps a subscriber per shard, for sharded pub/sub). `request`: a
+ * request-path connection fails fast so the api can answer 503 instead of
+ * hanging while Redis is down.
  */
-export type RedisRole = 'blocking' | 'request';
+export type RedisRole = 'blocking' | 'request' | 'subscriber';
 
 /** A connection to standalone Redis or a Redis Cluster client: the same command API, and both fit BullMQ. */
 export type RedisClient = Redis | Cluster;
@@ -19,7 +21,7 @@ export interface RedisTarget {
 }
 
 const roleOptions = (role: RedisRole): RedisOptions =>
-  role === 'blocking'
+  role !== 'request'
     ? { maxRetriesPerRequest: null, enableReadyCheck: true }
     : // No auto-pipelining: with the offline queue off, ioredis 5.11's auto-pipeline throws a
       // TypeError (500) instead of a connection error (503) while the connection is not ready;
@@ -49,7 +51,8 @@ function clusterOptions(role: RedisRole, redisOptions: RedisOptions): ClusterOpt
   return {
     redisOptions,
     // The cluster-level queue holds commands while slots are being (re)discovered.
-    enableOfflineQueue: role === 'blocking',
+    enableOfflineQueue: role !== 'request',
+    shardedSubscribers: role === 'subscriber',
     enableReadyCheck: true,
     clusterRetryStrategy: reconnectDelay,
     lazyConnect: redisOptions.lazyConnect,
@@ -88,4 +91,24 @@ export async function durabilityWarnings(redis: RedisClient): Promise<string[]> 
     warnings.push('could not read Redis CONFIG (managed Redis?); make sure it runs with AOF and noeviction');
   }
   return warnings;
+}
+
+/**
+ * Cross-process signals (job events, tokens, cancels, key revocations) on a
+ * Cluster use sharded pub/sub: each channel carries a hash tag and lives on
+ * one shard, instead of every message crossing the whole cluster bus (SPEC
+ * section 12). Standalone Redis keeps plain pub/sub (any Redis version).
+ */
+export function shardedPubSub(redis: RedisClient): boolean {
+  return redis instanceof Cluster;
+}
+
+/** A script's PUBLISH calls as this connection wants them: SPUBLISH on a Cluster. */
+export function withPublish(lua: string, redis: RedisClient): string {
+  return shardedPubSub(redis) ? lua.replace(/'PUBLISH'/g, "'SPUBLISH'") : lua;
+}
+
+/** Publishes a message as shardedPubSub says. */
+export async function publish(redis: RedisClient, channel: string, message: string): Promise<void> {
+  await (shardedPubSub(redis) ? redis.spublish(channel, message) : redis.publish(channel, message));
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { iso, redisKeys, sha256Hex } from '@inferq/core';
 import type { ApiKeyCreated, ApiKeyInfo, RedisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
+import { withPublish } from '../redis';
 import { withLuaCommands } from '../lua-commands';
 
 /** `iq_` lets secret scanners (GitHub, gitleaks) recognise leaked keys; 32 random bytes, base64url. */
@@ -39,7 +40,9 @@ export class ApiKeyStore {
 
   constructor(redis: RedisClient, prefix: string) {
     this.keys = redisKeys(prefix);
-    this.redis = withLuaCommands<Scripted>(redis, { iqRevokeKey: { numberOfKeys: 2, lua: REVOKE_LUA } });
+    this.redis = withLuaCommands<Scripted>(redis, {
+      iqRevokeKey: { numberOfKeys: 2, lua: withPublish(REVOKE_LUA, redis) },
+    });
   }
 
   async create(tenant: string, now = Date.now()): Promise<ApiKeyCreated> {

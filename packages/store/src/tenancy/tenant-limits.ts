@@ -1,6 +1,7 @@
 import { redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
+import { publish } from '../redis';
 
 /** A tenant's limits; the names are those of the admin API. */
 export interface Limits {
@@ -48,7 +49,12 @@ export class TenantLimitStore {
     return out;
   }
 
-  /** Applies a patch atomically and tells every api process (MULTI: the write and the message go together). */
+  /**
+   * Applies a patch atomically, then tells every api process. Two steps: the
+   * limits spread by tenant, the channel lives in another slot. A message lost
+   * between them (a crash) leaves other processes' copies stale until their
+   * cache's time limit.
+   */
   async update(tenant: string, patch: LimitPatch): Promise<void> {
     const key = this.keys.tenantLimits(tenant);
     const tx = this.redis.multi();
@@ -57,7 +63,7 @@ export class TenantLimitStore {
       if (v === null) tx.hdel(key, name);
       else if (v !== undefined) tx.hset(key, name, String(v));
     }
-    tx.publish(this.keys.securityChannel(), `limits:${tenant}`);
     await tx.exec();
+    await publish(this.redis, this.keys.securityChannel(), `limits:${tenant}`);
   }
 }
