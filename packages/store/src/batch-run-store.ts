@@ -48,7 +48,7 @@ const fenced = (code: number): Fenced => (code >= 0 ? 'ok' : code === -1 ? 'leas
 /**
  * The batch runner's Redis: leases, validated requests, the feed position,
  * results and the end of a batch. Every step that moves a batch on is fenced
- * by the lease (see batch-lua.ts); recording results is idempotent instead.
+ * by the lease (see lua/includes/batch-terminal.lua); recording results is idempotent instead.
  */
 export class BatchRunStore {
   readonly keys: RedisKeys;

@@ -59,6 +59,11 @@ describe.each(files)('lua/$name', ({ text }) => {
     if (!tail) expect(body.filter((l) => l.includes('ARGV['))).toEqual([]);
   });
 
+  it("publishes only as redis.call('PUBLISH', ...), the literal withPublish turns into SPUBLISH on a Cluster", () => {
+    const publishes = body.filter((l) => /publish['"]/i.test(l));
+    expect(publishes.filter((l) => !l.includes("redis.call('PUBLISH', "))).toEqual([]);
+  });
+
   it('names each local as its header does', () => {
     const ownNames = locals.map((m) => `${m[2]} [${m[3]}] ${m[1]}`);
     const included = includesOf(text).flatMap(

@@ -58,7 +58,7 @@ const one = (lua: string) => ({ numberOfKeys: 1, lua });
  * The fair scheduler of every pool (SPEC section 9): tenant backlogs in front
  * of each pool's BullMQ queue, moved on in weighted-fair order as slots free.
  * Each call runs one script on one pool's keys (one Redis Cluster slot); the
- * scripts and the key layout are described in scheduler-scripts.ts and core's
+ * scripts and the key layout are described in lua/includes/scheduler-common.lua and core's
  * schedulerKeys. What a pick hands over is added to BullMQ by Promotion.
  */
 export class PoolScheduler {
