@@ -6,11 +6,16 @@ import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
 import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
-import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
+import { luaScript } from './lua-files';
 import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec';
 import { encodeNewJob, requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { withLuaCommands } from './lua-commands';
+
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const START_LUA = luaScript('job-start');
+const FINISH_LUA = luaScript('job-finish');
+const REQUEUE_LUA = luaScript('job-requeue');
 
 export interface JobStoreOptions {
   prefix: string;
