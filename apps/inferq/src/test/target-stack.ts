@@ -24,12 +24,6 @@ export const TENANT_KEYS = {
 export type Tenant = keyof typeof TENANT_KEYS;
 export const ADMIN_TOKEN = 'admin-targets-token-0123456789';
 export const IDLE_MODEL = 'local/idle';
-/**
- * Until the cluster key layout lands (issue #16), submitting on a cluster fails
- * with CROSSSLOT (the enqueue MULTI spans the job record and the pool's keys),
- * so the cluster target of these suites is skipped, saying why.
- */
-export const CLUSTER_PENDING = { cluster: 'pending the cluster key layout: the enqueue MULTI is cross-slot' };
 
 /** A tenant of API_KEYS, the admin, or any bearer key (one made at run time). */
 export type Caller = Tenant | 'admin' | { key: string };
