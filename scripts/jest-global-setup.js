@@ -21,9 +21,9 @@ function hasRedisServer() {
  */
 function startCluster() {
   if (!hasRedisServer()) {
-    const why = 'redis-server/redis-cli not on PATH (apt-get install redis-server): the cluster target is skipped';
-    if (process.env.CI === 'true') throw new Error(`[inferq] ${why}; CI=true requires it`);
-    console.error(`[inferq] ${why}`);
+    const why = 'redis-server/redis-cli not on PATH (apt-get install redis-server)';
+    if (process.env.CI === 'true') throw new Error(`[inferq] ${why}; under CI=true the cluster target must run`);
+    console.error(`[inferq] ${why}: the suites' cluster target is skipped`);
     process.env[TEST_CLUSTER_SKIP_VAR] = why;
     return;
   }
