@@ -23,10 +23,8 @@ afterAll(async () => {
   await dropPrefix(prefix, cluster);
 });
 
-const clusterTarget = () => ({
-  REDIS_URL: 'redis://127.0.0.1:1', // ignored when cluster nodes are set
-  REDIS_CLUSTER_NODES: cluster.nodes.map((s) => ({ host: '127.0.0.1', port: Number(s.split(':')[1]) })),
-});
+// REDIS_URL is ignored when cluster nodes are set: a dead one proves it.
+const clusterTarget = () => ({ ...cluster.connection, REDIS_URL: 'redis://127.0.0.1:1' });
 
 it('connects to standalone Redis by REDIS_URL when no cluster nodes are set', async () => {
   const redis = open(createRedis({ REDIS_URL: testRedisUrl() }, 'request'));

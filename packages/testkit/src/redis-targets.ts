@@ -13,6 +13,8 @@ export interface RedisTargetInfo {
   env: Record<string, string>;
   /** The cluster's masters (`127.0.0.1:port`); empty on standalone. */
   nodes: string[];
+  /** The same parsed, as the store's `createRedis` takes it (REDIS_CLUSTER_NODES as host and port). */
+  connection: { REDIS_URL: string; REDIS_CLUSTER_NODES?: { host: string; port: number }[] };
 }
 
 /** A Redis the pipeline suites run against: the shared standalone Redis, or the run's local 3-master cluster. */
@@ -26,7 +28,8 @@ export interface RedisTestTarget {
 
 const standalone: RedisTestTarget = {
   name: 'standalone',
-  ready: () => Promise.resolve({ env: { REDIS_URL: testRedisUrl() }, nodes: [] }),
+  ready: () =>
+    Promise.resolve({ env: { REDIS_URL: testRedisUrl() }, nodes: [], connection: { REDIS_URL: testRedisUrl() } }),
 };
 
 function clusterTarget(): RedisTestTarget {
@@ -40,7 +43,13 @@ function clusterTarget(): RedisTestTarget {
     name: 'cluster',
     ready: async () => {
       const seeds = await sharedClusterSeeds(dir);
-      return { env: { REDIS_URL: testRedisUrl(), REDIS_CLUSTER_NODES: seeds }, nodes: seeds.split(',') };
+      const nodes = seeds.split(',');
+      const parsed = nodes.map((n) => ({ host: n.split(':')[0] ?? '127.0.0.1', port: Number(n.split(':')[1]) }));
+      return {
+        env: { REDIS_URL: testRedisUrl(), REDIS_CLUSTER_NODES: seeds },
+        nodes,
+        connection: { REDIS_URL: testRedisUrl(), REDIS_CLUSTER_NODES: parsed },
+      };
     },
   };
 }
