@@ -26,6 +26,13 @@ describeOnTargets('tenancy and scheduling', (target) => {
     await s.until('acme', id, 'succeeded');
     const list = await s.call('acme', 'GET', '/v1/jobs?limit=100');
     expect((list.body.data as { id: string }[]).map((r) => r.id)).toContain(id);
+    // Ids of no job, of any shape (an id without a pool, a pool that does not exist): 404 like another tenant's.
+    for (const missing of ['job_01ARZ3NDEKTSV4RRFFQ69G5FAV', `${id.slice(0, -7)}nopool`, 'not-a-job-id']) {
+      expect((await s.call('globex', 'GET', `/v1/jobs/${missing}`)).status).toBe(404);
+      expect((await s.call('globex', 'POST', `/v1/jobs/${missing}/cancel`)).status).toBe(404);
+      expect((await s.call('globex', 'GET', `/v1/jobs/${missing}/events`)).status).toBe(404);
+      expect((await s.call('globex', 'POST', `/v1/jobs/${missing}/webhook/redeliver`)).status).toBe(404);
+    }
     const other = await s.call('globex', 'GET', '/v1/jobs?limit=100');
     expect((other.body.data as { id: string }[]).map((r) => r.id)).not.toContain(id);
   });
