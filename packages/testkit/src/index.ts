@@ -9,7 +9,8 @@ export type { ClusterNode, ClusterOptions, LocalRedisCluster } from './redis-clu
 export { startSharedCluster, sharedClusterSeeds } from './shared-cluster';
 export type { SharedClusterStart } from './shared-cluster';
 export { describeOnTargets, redisTargets, TEST_CLUSTER_DIR_VAR, TEST_CLUSTER_SKIP_VAR } from './redis-targets';
-export type { RedisTargetInfo, RedisTestTarget } from './redis-targets';
+export type { RedisTestTarget } from './redis-targets';
+export type { RedisTargetInfo } from './redis-target-info';
 export { parseSse } from './parse-sse';
 export type { SseMessage } from './parse-sse';
 export { spawnApp } from './spawn-app';

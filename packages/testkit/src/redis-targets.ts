@@ -1,21 +1,12 @@
 import { sharedClusterSeeds } from './shared-cluster';
 import { testEnv } from './test-env';
 import { testRedisUrl } from './test-redis';
+import type { RedisTargetInfo } from './redis-target-info';
 
 /** Set by jest's global setup: the dir of the run's shared cluster (see shared-cluster.ts). */
 export const TEST_CLUSTER_DIR_VAR = 'INFERQ_TEST_CLUSTER_DIR';
 /** Set by the global setup instead when it cannot start a cluster (redis-server missing): the reason. */
 export const TEST_CLUSTER_SKIP_VAR = 'INFERQ_TEST_CLUSTER_SKIP';
-
-/** Where a target's Redis is, once it is up. */
-export interface RedisTargetInfo {
-  /** What an app's env needs to reach it: REDIS_URL, and REDIS_CLUSTER_NODES on the cluster. */
-  env: Record<string, string>;
-  /** The cluster's masters (`127.0.0.1:port`); empty on standalone. */
-  nodes: string[];
-  /** The same parsed, as the store's `createRedis` takes it (REDIS_CLUSTER_NODES as host and port). */
-  connection: { REDIS_URL: string; REDIS_CLUSTER_NODES?: { host: string; port: number }[] };
-}
 
 /** A Redis the pipeline suites run against: the shared standalone Redis, or the run's local 3-master cluster. */
 export interface RedisTestTarget {

@@ -1,7 +1,7 @@
 import { testEnv } from './test-env';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { RedisTargetInfo } from './redis-targets';
+import type { RedisTargetInfo } from './redis-target-info';
 
 /** The Redis every test talks to; jest's global setup has found or started it. */
 export function testRedisUrl(): string {
