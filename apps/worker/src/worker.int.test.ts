@@ -1,27 +1,29 @@
 import { redisKeys } from '@inferq/core';
-import { startFakeOpenAI, waitFor } from '@inferq/testkit';
+import { describeOnTargets, startFakeOpenAI, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
 import { startWorker } from './index';
 import type { RunningWorker } from './index';
 import { workerHarness } from './test/worker-harness';
 
-const h = workerHarness('worker');
+let h: ReturnType<typeof workerHarness>;
 let fake: FakeProvider;
 let worker: RunningWorker;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  h.modelsFile([]);
-  worker = await startWorker(h.config({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' }));
-});
-afterAll(async () => {
-  await worker.close();
-  await fake.close();
-  await h.close();
-});
-beforeEach(() => fake.reset());
+// On standalone Redis and on the run's 3-master cluster (jest's global setup starts it).
+describeOnTargets('worker', (on) => {
+  beforeAll(async () => {
+    h = workerHarness('worker', await on.ready());
+    fake = await startFakeOpenAI();
+    h.modelsFile([]);
+    worker = await startWorker(h.config({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' }));
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await fake?.close();
+    await h?.close();
+  });
+  beforeEach(() => fake.reset());
 
-describe('worker', () => {
   it('runs a sim/echo job to success with usage and timings', async () => {
     const id = await h.submit({ model: 'sim/echo', input: { prompt: 'hello there world' } });
     const rec = await h.terminal(id);
