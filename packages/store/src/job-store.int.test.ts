@@ -115,6 +115,10 @@ describeOnTargets('job records', (on) => {
       await expect(store.getForTenant(id, 't1')).rejects.toMatchObject({ code: 'not_found' });
       // A well-formed id of no job (the routes refuse malformed ids before the store sees them).
       await expect(store.getForTenant(newJobId('default'), 't1')).rejects.toMatchObject({ code: 'not_found' });
+      // An id that names no pool names no job, on a cluster too (no cross-slot read of a legacy key).
+      await expect(store.getForTenant('job_01M8Q82MNHFB05XYJSDW0V7BW4', 't1')).rejects.toMatchObject({
+        code: 'not_found',
+      });
     });
 
     it('lists newest first with a cursor and a status filter', async () => {
