@@ -18,7 +18,9 @@ module.exports = {
   },
   // The default output, then a closing note on browser suites skipped for want of Chromium.
   reporters: ['default', '<rootDir>/scripts/browser-skip-reporter.js'],
+  // Finds Redis and starts the local 3-master Redis Cluster of the cluster target; the teardown stops it.
   globalSetup: '<rootDir>/scripts/jest-global-setup.js',
+  globalTeardown: '<rootDir>/scripts/jest-global-teardown.js',
   testTimeout: 30000,
   maxWorkers: 2,
 };

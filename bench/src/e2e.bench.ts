@@ -57,8 +57,8 @@ export async function e2eBench(
     const medianRound = [...list].sort((a, b) => a.commandsPerJob - b.commandsPerJob)[Math.floor(list.length / 2)];
     out[name] = {
       jobsPerS: median(list.map((x) => x.jobsPerS)),
-      commandsPerJob: median(list.map((x) => x.commandsPerJob)),
-      redisCpuUsPerJob: median(list.map((x) => x.redisCpuUsPerJob)),
+      commandsPerJob: Math.round(median(list.map((x) => x.commandsPerJob)) * 10) / 10,
+      redisCpuUsPerJob: Math.round(median(list.map((x) => x.redisCpuUsPerJob))),
       commandBreakdown: medianRound.commandBreakdown,
     };
   }

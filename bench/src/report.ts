@@ -82,7 +82,7 @@ function chatRows(st: NonNullable<BenchResults['streaming']>): string[] {
 }
 
 /** Redis calls per job by command in the end-to-end run, one column per system. */
-function commandTable(x: BenchResults['e2e']): string[] {
+export function commandTable(x: BenchResults['e2e']): string[] {
   const order = ['inferq', 'naive', 'floor'] as const;
   const names = [...new Set(order.flatMap((s) => Object.keys(x[s].commandBreakdown ?? {})))];
   const cell = (s: (typeof order)[number], name: string) => x[s].commandBreakdown?.[name] ?? 0;

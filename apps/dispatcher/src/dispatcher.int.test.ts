@@ -1,7 +1,7 @@
 import { redisKeys } from '@inferq/core';
 import type { WebhookPayload } from '@inferq/core';
 import { requestRedelivery } from '@inferq/store';
-import { waitFor } from '@inferq/testkit';
+import { describeOnTargets, waitFor } from '@inferq/testkit';
 import type { ReceivedWebhook } from '@inferq/testkit';
 import { verifyWebhook } from '@inferq/webhooks';
 import { loadDispatcherConfig, startDispatcher } from './index';
@@ -10,15 +10,6 @@ import { dispatcherHarness } from './test/dispatcher-harness';
 
 let h: Awaited<ReturnType<typeof dispatcherHarness>>;
 let dispatcher: RunningDispatcher;
-
-beforeAll(async () => {
-  h = await dispatcherHarness('dispatch');
-  dispatcher = await startDispatcher(loadDispatcherConfig(h.env()));
-});
-afterAll(async () => {
-  await dispatcher.close();
-  await h.close();
-});
 
 /** Requests that arrived on one path, once there are at least `n`. */
 function arrived(path: string, n: number, timeoutMs = 15_000): Promise<ReceivedWebhook[]> {
@@ -31,7 +22,17 @@ const header = (r: ReceivedWebhook, name: string): string => String(r.headers[na
 /** standardwebhooks' own verify, as a receiver runs it. */
 const verify = (secret: string, r: ReceivedWebhook) => verifyWebhook(secret, r.body, r.headers) as WebhookPayload;
 
-describe('dispatcher', () => {
+// On standalone Redis and on the run's 3-master cluster (jest's global setup starts it).
+describeOnTargets('dispatcher', (on) => {
+  beforeAll(async () => {
+    h = await dispatcherHarness('dispatch', await on.ready());
+    dispatcher = await startDispatcher(loadDispatcherConfig(h.env()));
+  });
+  afterAll(async () => {
+    await dispatcher?.close();
+    await h?.close();
+  });
+
   it('delivers a signed job.succeeded that the standardwebhooks library verifies, and records the attempt', async () => {
     const id = await h.succeededJob('acme', {}, '/signed');
     const [req] = await arrived('/signed', 1);

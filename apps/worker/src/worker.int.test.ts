@@ -1,27 +1,28 @@
-import { redisKeys } from '@inferq/core';
-import { startFakeOpenAI, waitFor } from '@inferq/testkit';
+import { describeOnTargets, startFakeOpenAI, waitFor } from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
 import { startWorker } from './index';
 import type { RunningWorker } from './index';
 import { workerHarness } from './test/worker-harness';
 
-const h = workerHarness('worker');
+let h: ReturnType<typeof workerHarness>;
 let fake: FakeProvider;
 let worker: RunningWorker;
 
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  h.modelsFile([]);
-  worker = await startWorker(h.config({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' }));
-});
-afterAll(async () => {
-  await worker.close();
-  await fake.close();
-  await h.close();
-});
-beforeEach(() => fake.reset());
+// On standalone Redis and on the run's 3-master cluster (jest's global setup starts it).
+describeOnTargets('worker', (on) => {
+  beforeAll(async () => {
+    h = workerHarness('worker', await on.ready());
+    fake = await startFakeOpenAI();
+    h.modelsFile([]);
+    worker = await startWorker(h.config({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'sk-test' }));
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await fake?.close();
+    await h?.close();
+  });
+  beforeEach(() => fake.reset());
 
-describe('worker', () => {
   it('runs a sim/echo job to success with usage and timings', async () => {
     const id = await h.submit({ model: 'sim/echo', input: { prompt: 'hello there world' } });
     const rec = await h.terminal(id);
@@ -105,8 +106,8 @@ describe('worker', () => {
     const id = await h.submit({ model: 'openai/gpt-4o-mini', input: { prompt: 'a b c d e f g h i j k l' } });
     await waitFor(async () => ((await h.store.get(id))?.record.status === 'running' ? true : undefined));
     await fake.waitForRequests(1);
+    // The cancel transition itself tells the worker (its pool's cancel channel).
     expect((await h.store.cancel(id, 't1')).kind).toBe('written');
-    await h.redis.publish(redisKeys(h.prefix).cancelChannel('default'), id);
     await waitFor(() => (fake.requests[0]?.aborted ? true : undefined), 3000);
     await new Promise((r) => setTimeout(r, 300));
     expect((await h.store.get(id))?.record.status).toBe('canceled');

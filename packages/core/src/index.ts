@@ -194,7 +194,7 @@ export { iso, parseBytes, parseDurationMs } from './units';
 export { DEFAULT_MAX_BODY_BYTES, LIMITS } from './limits';
 export { safeText } from './text';
 export { canonicalJson, sha256Hex } from './canonical-json';
-export { createLogger, REDACT_PATHS } from './logger';
+export { createLogger, REDACT_PATHS, turnBatchedLogger } from './logger';
 export type { Logger } from './logger';
 export { runMain } from './run-main';
 export type { Closable } from './run-main';

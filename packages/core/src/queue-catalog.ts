@@ -36,9 +36,11 @@ export const QUEUES = {
   pool: {
     name: poolQueueName,
     schema: QueueJobData,
-    // Finished jobs stay only briefly, for Bull Board: by age (each completion removes the hashes
-    // past it, a bounded ZREVRANGEBYSCORE; 60 s, 1 h) and by count, whichever comes first.
-    jobOptions: { removeOnComplete: { age: 60, count: 1000 }, removeOnFail: { age: 3600, count: 10_000 } },
+    // Finished jobs stay only briefly, for Bull Board, by age: each completion removes the hashes
+    // past it (a bounded ZREVRANGEBYSCORE). A count as well cost every completion a ZREVRANGE and a
+    // ZREMRANGEBYRANK more (issue #17); completed jobs are the hot path, failed ones keep both.
+    // The record, not BullMQ's hash, is what callers read, so at R jobs/s BullMQ holds ~60 R hashes.
+    jobOptions: { removeOnComplete: { age: 60 }, removeOnFail: { age: 3600, count: 10_000 } },
     // Exponential with jitter from WORKER_RETRY_BASE_MS, never before the provider's Retry-After.
     backoff: { type: 'inferq', maxDelayMs: 10 * 60_000 },
   },

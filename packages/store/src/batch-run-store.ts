@@ -1,18 +1,19 @@
 import type { RedisClient as Redis } from './redis';
 import { redisKeys } from '@inferq/core';
 import type { BatchLineError, BatchStatus, RedisKeys } from '@inferq/core';
-import {
-  BATCH_APPEND_REQUESTS_LUA,
-  BATCH_CLAIM_LUA,
-  BATCH_EXPIRE_LUA,
-  BATCH_FINALIZE_LUA,
-  BATCH_LEASE_LUA,
-  BATCH_RECORD_LUA,
-  BATCH_RELEASE_LUA,
-  BATCH_VALIDATED_LUA,
-} from './batch-lua';
+import { luaScript } from './lua-files';
 import { activeMember } from './batch-store';
 import { withLuaCommands } from './lua-commands';
+
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const BATCH_LEASE_LUA = luaScript('batch-lease');
+const BATCH_RELEASE_LUA = luaScript('batch-release');
+const BATCH_APPEND_REQUESTS_LUA = luaScript('batch-append-requests');
+const BATCH_VALIDATED_LUA = luaScript('batch-validated');
+const BATCH_CLAIM_LUA = luaScript('batch-claim');
+const BATCH_RECORD_LUA = luaScript('batch-record');
+const BATCH_EXPIRE_LUA = luaScript('batch-expire');
+const BATCH_FINALIZE_LUA = luaScript('batch-finalize');
 
 type Script = (...args: string[]) => Promise<number>;
 type Scripted = Redis & {
@@ -47,7 +48,7 @@ const fenced = (code: number): Fenced => (code >= 0 ? 'ok' : code === -1 ? 'leas
 /**
  * The batch runner's Redis: leases, validated requests, the feed position,
  * results and the end of a batch. Every step that moves a batch on is fenced
- * by the lease (see batch-lua.ts); recording results is idempotent instead.
+ * by the lease (see lua/includes/batch-terminal.lua); recording results is idempotent instead.
  */
 export class BatchRunStore {
   readonly keys: RedisKeys;

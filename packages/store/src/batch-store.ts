@@ -1,12 +1,15 @@
 import type { RedisClient as Redis } from './redis';
 import { redisKeys } from '@inferq/core';
 import type { BatchObject, BatchStatus, RedisKeys } from '@inferq/core';
-import { BATCH_CANCEL_LUA } from './batch-lua';
+import { luaScript } from './lua-files';
 import { decodeBatch, encodeNewBatch } from './batch-codec';
 import type { BatchState, NewBatch } from './batch-codec';
 import { pageIndex } from './id-index';
 import type { IndexPage } from './id-index';
 import { withLuaCommands } from './lua-commands';
+
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const BATCH_CANCEL_LUA = luaScript('batch-cancel');
 
 type Scripted = Redis & {
   iqBatchCancel(batch: string, now: string): Promise<[number, string]>;

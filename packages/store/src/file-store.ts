@@ -1,10 +1,13 @@
 import type { RedisClient as Redis } from './redis';
 import { fileIdLowerBound, redisKeys } from '@inferq/core';
 import type { FileObject, FilePurpose, RedisKeys } from '@inferq/core';
-import { FILE_COMMIT_LUA } from './batch-lua';
+import { luaScript } from './lua-files';
 import { pageIndex } from './id-index';
 import type { IndexPage } from './id-index';
 import { withLuaCommands } from './lua-commands';
+
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const FILE_COMMIT_LUA = luaScript('file-commit');
 
 type Scripted = Redis & {
   iqFileCommit(meta: string, chunks: string, index: string, ...argv: string[]): Promise<number>;

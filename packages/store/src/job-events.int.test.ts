@@ -1,104 +1,118 @@
 import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Priority } from '@inferq/core';
-import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
+import { describeOnTargets, dropPrefix, testPrefix } from '@inferq/testkit';
+import type { RedisTargetInfo } from '@inferq/testkit';
 import { enqueueNewJob } from './enqueue';
 import { PoolScheduler } from './scheduler/pool-scheduler';
+import { ChannelListener } from './channels';
 import { JobEventLog } from './job-events';
 import { JobStore } from './job-store';
 import { PoolQueues } from './pool-queues';
 import { createRedis } from './redis';
+import type { RedisClient } from './redis';
 
 const prefix = testPrefix('job-events');
-const redis = createRedis(testRedisUrl(), 'blocking');
-const store = new JobStore(redis, { prefix, retentionMs: 60_000 });
-const events = new JobEventLog(redis, { prefix });
-const queues = new PoolQueues(redis, prefix);
+let target: RedisTargetInfo;
+let redis: RedisClient;
+let store: JobStore;
+let events: JobEventLog;
+let queues: PoolQueues;
 
 async function newJob(priority: Priority = 'normal', pool = 'default'): Promise<string> {
-  const id = newJobId('default');
+  const id = newJobId(pool);
   const request = JobRequest.parse({ model: 'sim/echo', input: { prompt: 'hi' }, priority });
   await enqueueNewJob(store, queues, { id, tenant: 't1', pool, createdAt: Date.now(), request });
   return id;
 }
 
-afterAll(async () => {
-  await queues.close();
-  await dropPrefix(prefix);
-  redis.disconnect();
-});
-
-describe('JobEventLog', () => {
-  it('opens a stream with the first transition and appends tokens only while this attempt runs', async () => {
-    const id = await newJob();
-    expect(await events.exists(id)).toBe(false); // queued: no stream yet
-    expect(await events.appendTokens(id, 1, 'early', null)).toBe(false);
-    await store.start(id, 1);
-    expect(await events.appendTokens(id, 1, 'Hello ', 42)).toBe(true);
-    expect(await events.appendTokens(id, 2, 'other attempt', null)).toBe(false);
-    expect(await events.appendTokens(id, 1, 'world', null)).toBe(true);
-    expect((await store.get(id))?.record.timings.ttft_ms).toBe(42);
-    await store.cancel(id, 't1');
-    expect(await events.appendTokens(id, 1, 'late', null)).toBe(false);
-
-    const all = await events.read(id, undefined, 100);
-    expect(all.map((e) => `${e.type}:${e.data}`)).toEqual([
-      'status:{"status":"running"}',
-      'token:{"text":"Hello "}',
-      'token:{"text":"world"}',
-      'status:{"status":"canceled"}',
-      'done:',
-    ]);
-    // Reads resume strictly after an entry id.
-    const rest = await events.read(id, all[1].id, 100);
-    expect(rest.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
-    expect(await events.read(id, all[4].id, 100)).toEqual([]);
+// On standalone Redis and on the run's 3-master cluster (jest's global setup starts it).
+describeOnTargets('job events and queue positions', (on) => {
+  beforeAll(async () => {
+    target = await on.ready();
+    redis = createRedis(target.connection, 'blocking');
+    store = new JobStore(redis, { prefix, retentionMs: 60_000 });
+    events = new JobEventLog(redis, { prefix });
+    queues = new PoolQueues(redis, prefix);
+  });
+  afterAll(async () => {
+    await queues.close();
+    await dropPrefix(prefix, target);
+    redis?.disconnect();
   });
 
-  it('publishes the job id on the tokens channel with each batch', async () => {
-    const id = await newJob();
-    await store.start(id, 1);
-    const sub = createRedis(testRedisUrl(), 'blocking');
-    const got: string[] = [];
-    sub.on('message', (_c: string, m: string) => got.push(m));
-    await sub.subscribe(redisKeys(prefix).tokensChannel('default'));
-    await events.appendTokens(id, 1, 'x', null);
-    await new Promise((r) => setTimeout(r, 200));
-    sub.disconnect();
-    expect(got).toEqual([id]);
+  describe('JobEventLog', () => {
+    it('opens a stream with the first transition and appends tokens only while this attempt runs', async () => {
+      const id = await newJob();
+      expect(await events.exists(id)).toBe(false); // queued: no stream yet
+      expect(await events.appendTokens(id, 1, 'early', null)).toBe(false);
+      await store.start(id, 1);
+      expect(await events.appendTokens(id, 1, 'Hello ', 42)).toBe(true);
+      expect(await events.appendTokens(id, 2, 'other attempt', null)).toBe(false);
+      expect(await events.appendTokens(id, 1, 'world', null)).toBe(true);
+      expect((await store.get(id))?.record.timings.ttft_ms).toBe(42);
+      await store.cancel(id, 't1');
+      expect(await events.appendTokens(id, 1, 'late', null)).toBe(false);
+
+      const all = await events.read(id, undefined, 100);
+      expect(all.map((e) => `${e.type}:${e.data}`)).toEqual([
+        'status:{"status":"running"}',
+        'token:{"text":"Hello "}',
+        'token:{"text":"world"}',
+        'status:{"status":"canceled"}',
+        'done:',
+      ]);
+      // Reads resume strictly after an entry id.
+      const rest = await events.read(id, all[1].id, 100);
+      expect(rest.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
+      expect(await events.read(id, all[4].id, 100)).toEqual([]);
+    });
+
+    it('publishes the job id on the tokens channel with each batch', async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      // Heard as the api hears it: sharded pub/sub on the cluster, plain on standalone.
+      const sub = createRedis(target.connection, 'subscriber');
+      const got: string[] = [];
+      await new ChannelListener(sub, [redisKeys(prefix).tokensChannel('default')], (_c, m) => got.push(m)).start();
+      await events.appendTokens(id, 1, 'x', null);
+      await new Promise((r) => setTimeout(r, 200));
+      sub.disconnect();
+      expect(got).toEqual([id]);
+    });
+
+    it('serves identical concurrent reads with one XRANGE', async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      const reads = Array.from({ length: 50 }, () => events.read(id, undefined, 10));
+      expect(new Set(reads).size).toBe(1);
+      expect((await reads[0]).length).toBe(1);
+    });
   });
 
-  it('serves identical concurrent reads with one XRANGE', async () => {
-    const id = await newJob();
-    await store.start(id, 1);
-    const reads = Array.from({ length: 50 }, () => events.read(id, undefined, 10));
-    expect(new Set(reads).size).toBe(1);
-    expect((await reads[0]).length).toBe(1);
-  });
-});
+  describe('PoolQueues.position', () => {
+    it('ranks waiting jobs in the order workers take them: priority, then arrival', async () => {
+      const pool = 'rank';
+      // Slots for all four, so the scheduler hands each to BullMQ as it arrives.
+      await new PoolScheduler(redis, prefix).capacity(pool, 'w', 4, 60_000);
+      const low = await newJob('low', pool);
+      const normal = await newJob('normal', pool);
+      const high = await newJob('high', pool);
+      const normal2 = await newJob('normal', pool);
+      expect(await queues.position(pool, high)).toEqual({ position: 1, ahead: 0 });
+      expect(await queues.position(pool, normal)).toEqual({ position: 2, ahead: 1 });
+      expect(await queues.position(pool, normal2)).toEqual({ position: 3, ahead: 2 });
+      expect(await queues.position(pool, low)).toEqual({ position: 4, ahead: 3 });
+      await queues.removeWaiting(pool, high);
+      expect(await queues.position(pool, low)).toEqual({ position: 3, ahead: 2 });
+      expect(await queues.position(pool, high)).toBeUndefined();
+    });
 
-describe('PoolQueues.position', () => {
-  it('ranks waiting jobs in the order workers take them: priority, then arrival', async () => {
-    const pool = 'rank';
-    // Slots for all four, so the scheduler hands each to BullMQ as it arrives.
-    await new PoolScheduler(redis, prefix).capacity(pool, 'w', 4, 60_000);
-    const low = await newJob('low', pool);
-    const normal = await newJob('normal', pool);
-    const high = await newJob('high', pool);
-    const normal2 = await newJob('normal', pool);
-    expect(await queues.position(pool, high)).toEqual({ position: 1, ahead: 0 });
-    expect(await queues.position(pool, normal)).toEqual({ position: 2, ahead: 1 });
-    expect(await queues.position(pool, normal2)).toEqual({ position: 3, ahead: 2 });
-    expect(await queues.position(pool, low)).toEqual({ position: 4, ahead: 3 });
-    await queues.removeWaiting(pool, high);
-    expect(await queues.position(pool, low)).toEqual({ position: 3, ahead: 2 });
-    expect(await queues.position(pool, high)).toBeUndefined();
-  });
-
-  it('gives no position to a job waiting out a delay', async () => {
-    const id = newJobId('default');
-    await queues
-      .get('delayed')
-      .add('infer', { id, tenant: 't1', model: 'sim/echo' }, { jobId: id, priority: 2, delay: 60_000 });
-    expect(await queues.position('delayed', id)).toBeUndefined();
+    it('gives no position to a job waiting out a delay', async () => {
+      const id = newJobId('default');
+      await queues
+        .get('delayed')
+        .add('infer', { id, tenant: 't1', model: 'sim/echo' }, { jobId: id, priority: 2, delay: 60_000 });
+      expect(await queues.position('delayed', id)).toBeUndefined();
+    });
   });
 });

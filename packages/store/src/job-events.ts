@@ -3,8 +3,11 @@ import type { RedisClient } from './redis';
 import { withPublish } from './redis';
 import { redisKeys } from '@inferq/core';
 import type { RedisKeys } from '@inferq/core';
-import { TOKENS_LUA } from './lua-scripts';
+import { luaScript } from './lua-files';
 import { withLuaCommands } from './lua-commands';
+
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const TOKENS_LUA = luaScript('job-tokens');
 
 /** Kinds of entries in a job's event stream (SSE event names; never rename). */
 export type JobEventType = 'status' | 'token' | 'done';

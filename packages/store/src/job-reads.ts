@@ -13,11 +13,12 @@ type Row = [Error | null, unknown];
  * Records by id, each read with its payload's `out` (the output): one
  * pipeline per pool (a pipeline stays in one cluster slot), all sent at once.
  * The input is never read here (only the worker needs it, and it may be
- * megabytes). Missing records are undefined.
+ * megabytes). Missing records, and ids that name no pool, are undefined.
  */
 export async function readJobs(redis: Redis, keys: RedisKeys, ids: string[]): Promise<Array<StoredJob | undefined>> {
   const out: Array<StoredJob | undefined> = new Array<StoredJob | undefined>(ids.length);
-  const groups = [...byPool(ids)].flatMap(([pool, at]) => (pool === '' ? at.map((i) => [i]) : [at]));
+  // An id that names no pool names no job (every record lives in its pool's slot): nothing to read.
+  const groups = [...byPool(ids)].filter(([pool]) => pool !== '').map(([, at]) => at);
   await Promise.all(
     groups.map(async (at) => {
       const jobs = await readSlot(

@@ -2,76 +2,25 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis';
 import { withPublish } from './redis';
 import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
-import { jobIdLowerBound, NotFoundError, redisKeys } from '@inferq/core';
+import { NotFoundError, redisKeys } from '@inferq/core';
+import type { FinishResult, JobStoreOptions, Scripted, StartResult } from './job-store-types';
+import { EVENTS_RETENTION_MS, PAYLOAD_RETENTION_MS, trimBound, USAGE_RETENTION_MS, utcDay } from './job-store-types';
 import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
-import { FINISH_LUA, REQUEUE_LUA, START_LUA } from './lua-scripts';
+import { luaScript } from './lua-files';
 import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec';
 import { encodeNewJob, requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { withLuaCommands } from './lua-commands';
 
-export interface JobStoreOptions {
-  prefix: string;
-  /** How long finished records are kept (ms). */
-  retentionMs: number;
-  /** How long daily usage counters are kept (ms); default 400 days. */
-  usageRetentionMs?: number;
-  /** Cap of each job's event stream (entries, approximate). */
-  streamMaxLen?: number;
-  /** How long a finished job keeps its input and output (ms, PAYLOAD_RETENTION); default 24 h, at most retentionMs. */
-  payloadRetentionMs?: number;
-  /** How long a finished job's event stream stays for late SSE readers (ms, EVENTS_RETENTION); default 60 s. */
-  eventsRetentionMs?: number;
-}
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const START_LUA = luaScript('job-start');
+const FINISH_LUA = luaScript('job-finish');
+const REQUEUE_LUA = luaScript('job-requeue');
 
-export type StartResult =
-  | { kind: 'started'; request: StoredRequest; createdAt: number; model: string }
-  /** Started, but its input is gone (a payload deleted by hand): the job cannot run. */
-  | { kind: 'no_input'; model: string }
-  | { kind: 'missing' }
-  | { kind: 'terminal' };
-
-export type FinishResult =
-  | { kind: 'written'; previous: JobStatus }
-  | { kind: 'missing' }
-  | { kind: 'terminal'; current: JobStatus }
-  | { kind: 'not_allowed'; current: JobStatus };
-
-type Scripted = RedisClient & {
-  iqStart(job: string, events: string, outbox: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
-  iqFinish(
-    job: string,
-    events: string,
-    index: string,
-    active: string,
-    usage: string,
-    outbox: string,
-    payload: string,
-    ...argv: Array<string | Buffer>
-  ): Promise<[number, string]>;
-  iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
-};
-
-const USAGE_RETENTION_MS = 400 * 86_400_000;
-const PAYLOAD_RETENTION_MS = 86_400_000;
-const EVENTS_RETENTION_MS = 60_000;
-
-/**
- * The tenant index sheds ids of expired records on one finish in TRIM_EVERY
- * (on average): often enough to bound it, rare enough to cost next to
- * nothing per job. Listing skips and drops expired ids meanwhile.
- */
-const TRIM_EVERY = 32;
-function trimBound(now: number, retentionMs: number): string {
-  return Math.random() * TRIM_EVERY < 1 ? jobIdLowerBound(now - retentionMs) : '';
-}
-
-/** YYYY-MM-DD of a time, in UTC: the day usage is counted on. */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
+export type { FinishResult, JobStoreOptions, StartResult } from './job-store-types';
+export { utcDay } from './job-store-types';
 
 /**
  * Job records: one hash per job, a per-tenant index for listing, and every

@@ -38,6 +38,8 @@ export interface ClusterOptions {
   masters?: number;
   /** AOF (`appendfsync always`) so a restarted node keeps its keys. Default true. */
   appendonly?: boolean;
+  /** Where the nodes' data dirs go (created if missing), known before the start resolves; default a new temp dir. */
+  dir?: string;
 }
 
 /**
@@ -50,7 +52,8 @@ export interface ClusterOptions {
 export async function startRedisCluster(opts: ClusterOptions = {}): Promise<LocalRedisCluster> {
   const masters = opts.masters ?? 3;
   const appendonly = opts.appendonly ?? true;
-  const dir = mkdtempSync(join(tmpdir(), 'inferq-redis-cluster-'));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'inferq-redis-cluster-'));
+  mkdirSync(dir, { recursive: true });
   const nodes: ClusterNode[] = [];
   const children = new Map<number, ChildProcess>();
   try {

@@ -1,6 +1,7 @@
 import { testEnv } from './test-env';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { RedisTargetInfo } from './redis-target-info';
 
 /** The Redis every test talks to; jest's global setup has found or started it. */
 export function testRedisUrl(): string {
@@ -12,8 +13,21 @@ export function testPrefix(name: string): string {
   return `iqt-${name}-${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under the prefix, the pools' hash-tagged keys (`{prefix:pool-...}`) too. */
-export async function dropPrefix(prefix: string, url = testRedisUrl()): Promise<void> {
+/**
+ * Deletes every key under the prefix, the pools' hash-tagged keys (`{prefix:pool-...}`) too,
+ * on a Redis URL or a ready test target (on a cluster, on each master: SCAN sees one node's keys).
+ */
+export async function dropPrefix(prefix: string, where: string | RedisTargetInfo = testRedisUrl()): Promise<void> {
+  const urls =
+    typeof where === 'string'
+      ? [where]
+      : where.nodes.length
+        ? where.nodes.map((n) => `redis://${n}`)
+        : [where.env.REDIS_URL ?? testRedisUrl()];
+  await Promise.all(urls.map((url) => dropOnNode(prefix, url)));
+}
+
+async function dropOnNode(prefix: string, url: string): Promise<void> {
   const redis = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
@@ -21,7 +35,8 @@ export async function dropPrefix(prefix: string, url = testRedisUrl()): Promise<
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
         cursor = next;
-        if (keys.length) await redis.unlink(...keys);
+        // One key per UNLINK: a cluster node refuses a multi-key command over two slots.
+        if (keys.length) await keys.reduce((p, k) => p.unlink(k), redis.pipeline()).exec();
       } while (cursor !== '0');
     }
   } finally {

@@ -15,6 +15,8 @@ export const LIMITS_CACHE_MS = 5000;
 export class TenantLimits implements LimitSource {
   private readonly store: TenantLimitStore;
   private readonly cache = new TtlCache<LimitOverrides>(LIMITS_CACHE_MS);
+  /** Reads in flight by tenant: a burst of one tenant's requests after expiry costs one read, not one each. */
+  private readonly reading = new Map<string, Promise<LimitOverrides>>();
 
   constructor(
     redis: RedisClient,
@@ -24,12 +26,25 @@ export class TenantLimits implements LimitSource {
     this.store = new TenantLimitStore(redis, prefix);
   }
 
-  async overrides(tenant: string): Promise<LimitOverrides> {
+  overrides(tenant: string): Promise<LimitOverrides> {
     const cached = this.cache.get(tenant);
-    if (cached) return cached;
-    const out = await this.store.overrides(tenant);
-    this.cache.set(tenant, out);
-    return out;
+    if (cached) return Promise.resolve(cached);
+    const pending = this.reading.get(tenant);
+    if (pending) return pending;
+    const read = this.store.overrides(tenant).then(
+      (out) => {
+        // A change heard meanwhile dropped this read: its answer may predate the change, so it is not kept.
+        if (this.reading.get(tenant) === read) this.cache.set(tenant, out);
+        this.reading.delete(tenant);
+        return out;
+      },
+      (err: unknown) => {
+        if (this.reading.get(tenant) === read) this.reading.delete(tenant);
+        throw err;
+      },
+    );
+    this.reading.set(tenant, read);
+    return read;
   }
 
   async effective(tenant: string): Promise<Limits> {
@@ -39,14 +54,16 @@ export class TenantLimits implements LimitSource {
   /** Applies a patch atomically and tells every api process; this one's copy goes at once. */
   async update(tenant: string, patch: LimitPatch): Promise<void> {
     await this.store.update(tenant, patch);
-    this.cache.delete(tenant);
+    this.forget(tenant);
   }
 
   forget(tenant: string): void {
     this.cache.delete(tenant);
+    this.reading.delete(tenant);
   }
 
   forgetAll(): void {
     this.cache.clear();
+    this.reading.clear();
   }
 }

@@ -3,23 +3,25 @@ import { JobRequest, newJobId, queuePrefix, WEBHOOK_QUEUE } from '@inferq/core';
 import type { JobRecord, JobRequestInput } from '@inferq/core';
 import { createRedis, JobStore, WebhookSecrets } from '@inferq/store';
 import { dropPrefix, startWebhookReceiver, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
-import type { WebhookReceiver } from '@inferq/testkit';
+import type { RedisTargetInfo, WebhookReceiver } from '@inferq/testkit';
 
 /**
  * A Redis prefix, a local webhook receiver and a job store to play the api's
  * and the worker's parts: jobs created and finished here reach the outbox
- * exactly as in production.
+ * exactly as in production. On standalone Redis, or on a ready test target
+ * (the cluster).
  */
-export async function dispatcherHarness(name: string) {
+export async function dispatcherHarness(name: string, target?: RedisTargetInfo) {
+  const where = target ?? { env: { REDIS_URL: testRedisUrl() }, nodes: [], connection: { REDIS_URL: testRedisUrl() } };
   const prefix = testPrefix(name);
-  const redis = createRedis(testRedisUrl(), 'blocking');
+  const redis = createRedis(where.connection, 'blocking');
   const store = new JobStore(redis, { prefix, retentionMs: 600_000 });
   const secrets = new WebhookSecrets(redis, prefix);
   const queue = new Queue(WEBHOOK_QUEUE, { connection: redis, prefix: queuePrefix(prefix, WEBHOOK_QUEUE) });
   const receiver: WebhookReceiver = await startWebhookReceiver();
 
   const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-    REDIS_URL: testRedisUrl(),
+    ...where.env,
     QUEUE_PREFIX: prefix,
     LOG_LEVEL: 'silent',
     HOST: '127.0.0.1',
@@ -83,7 +85,7 @@ export async function dispatcherHarness(name: string) {
       await receiver.close();
       await queue.close();
       redis.disconnect();
-      await dropPrefix(prefix);
+      await dropPrefix(prefix, where);
     },
   };
 }

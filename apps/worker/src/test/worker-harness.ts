@@ -5,14 +5,24 @@ import type { JobRequestInput, ModelSpec } from '@inferq/core';
 import { JobRequest, ModelCatalog, newJobId } from '@inferq/core';
 import { createRedis, enqueueNewJob, JobStore, PoolQueues } from '@inferq/store';
 import { dropPrefix, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import type { RedisTargetInfo } from '@inferq/testkit';
 import type { JobRecord } from '@inferq/core';
 import { loadWorkerConfig } from '../env';
 import type { WorkerConfig } from '../env';
 
-/** A Redis prefix, a store and queues to submit through, and worker configs over them. */
-export function workerHarness(name: string) {
+const standalone = (): RedisTargetInfo => ({
+  env: { REDIS_URL: testRedisUrl() },
+  nodes: [],
+  connection: { REDIS_URL: testRedisUrl() },
+});
+
+/**
+ * A Redis prefix, a store and queues to submit through, and worker configs over
+ * them; on standalone Redis, or on a ready test target (the cluster).
+ */
+export function workerHarness(name: string, target: RedisTargetInfo = standalone()) {
   const prefix = testPrefix(name);
-  const redis = createRedis(testRedisUrl(), 'blocking');
+  const redis = createRedis(target.connection, 'blocking');
   const store = new JobStore(redis, { prefix, retentionMs: 600_000 });
   const queues = new PoolQueues(redis, prefix);
   let catalog = new ModelCatalog();
@@ -34,7 +44,7 @@ export function workerHarness(name: string) {
     },
     config(env: Record<string, string> = {}): WorkerConfig {
       return loadWorkerConfig({
-        REDIS_URL: testRedisUrl(),
+        ...target.env,
         QUEUE_PREFIX: prefix,
         LOG_LEVEL: 'silent',
         METRICS_PORT: '0',
@@ -51,7 +61,8 @@ export function workerHarness(name: string) {
       const request = JobRequest.parse(body);
       const model = catalog.resolve(request.model);
       if (!model) throw new Error(`test submits an unknown model ${request.model}`);
-      const id = newJobId('default');
+      // The id names the job's pool: its keys live in that pool's slot.
+      const id = newJobId(model.pool);
       await enqueueNewJob(store, queues, { id, tenant, pool: model.pool, createdAt: Date.now(), request });
       return id;
     },
@@ -64,7 +75,7 @@ export function workerHarness(name: string) {
     async close(): Promise<void> {
       await queues.close();
       redis.disconnect();
-      await dropPrefix(prefix);
+      await dropPrefix(prefix, target);
     },
   };
 }

@@ -1,28 +1,23 @@
 import { newJobId } from '@inferq/core';
-import { dropPrefix, testPrefix, testRedisUrl } from '@inferq/testkit';
+import { describeOnTargets, dropPrefix, testPrefix } from '@inferq/testkit';
+import type { RedisTargetInfo } from '@inferq/testkit';
 import { createRedis } from '../redis';
+import type { RedisClient } from '../redis';
 import { PoolScheduler } from './pool-scheduler';
 import type { SchedJob } from './pool-scheduler';
 import { parsePick } from './scheduler-replies';
 import type { Pick } from './scheduler-replies';
 
 const prefix = testPrefix('sched');
-const redis = createRedis(testRedisUrl(), 'blocking');
-const sched = new PoolScheduler(redis, prefix);
+let target: RedisTargetInfo;
+let redis: RedisClient;
+let sched: PoolScheduler;
 let pool = '';
 let seq = 0;
 
-beforeEach(() => {
-  pool = `p${++seq}`;
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropPrefix(prefix);
-});
-
 type Spec = Partial<SchedJob> & { tenant: string };
 const job = (s: Spec): SchedJob => ({
-  id: newJobId('default'),
+  id: newJobId(pool),
   level: 1,
   estimate: 100,
   weight: 1,
@@ -54,7 +49,21 @@ async function serve(first: Pick, n: number, realTokens: (tenant: string) => num
 
 const count = (order: string[], t: string) => order.filter((x) => x === t).length;
 
-describe('PoolScheduler', () => {
+// The scheduler's scripts on standalone Redis and on the run's 3-master cluster (each pool's keys in one slot).
+describeOnTargets('PoolScheduler', (on) => {
+  beforeAll(async () => {
+    target = await on.ready();
+    redis = createRedis(target.connection, 'blocking');
+    sched = new PoolScheduler(redis, prefix);
+  });
+  beforeEach(() => {
+    pool = `p${++seq}`;
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await dropPrefix(prefix, target);
+  });
+
   it('picks nothing without capacity, then FIFO up to the capacity', async () => {
     const jobs = [1, 2, 3].map(() => job({ tenant: 'a' }));
     expect((await submit(jobs)).promoted).toEqual([]);

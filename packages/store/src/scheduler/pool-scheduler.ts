@@ -1,18 +1,21 @@
 import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis';
 import { schedulerKeys } from '@inferq/core';
-import { SCHED_POSITION_LUA, SCHED_STATS_LUA } from './scheduler-read-scripts';
-import { SCHED_PAUSE_LUA, SCHED_RESUME_LUA } from './scheduler-retry-scripts';
-import {
-  SCHED_CANCEL_LUA,
-  SCHED_CAPACITY_LUA,
-  SCHED_FINISH_LUA,
-  SCHED_SUBMIT_LUA,
-  SCHED_SWEEP_LUA,
-} from './scheduler-scripts';
+import { luaScript } from '../lua-files';
 import { parsePick, parseStats } from './scheduler-replies';
 import type { Pick, PoolStats, PromotedJob } from './scheduler-replies';
 import { withLuaCommands } from '../lua-commands';
+
+// The scripts' text, read once from packages/store/lua (see lua-files.ts).
+const SCHED_SUBMIT_LUA = luaScript('sched-submit');
+const SCHED_FINISH_LUA = luaScript('sched-finish');
+const SCHED_PAUSE_LUA = luaScript('sched-pause');
+const SCHED_RESUME_LUA = luaScript('sched-resume');
+const SCHED_CANCEL_LUA = luaScript('sched-cancel');
+const SCHED_SWEEP_LUA = luaScript('sched-sweep');
+const SCHED_CAPACITY_LUA = luaScript('sched-capacity');
+const SCHED_POSITION_LUA = luaScript('sched-position');
+const SCHED_STATS_LUA = luaScript('sched-stats');
 
 /** A job joining its tenant's backlog. `level`: 0 high, 1 normal, 2 low. */
 export interface SchedJob {
@@ -55,7 +58,7 @@ const one = (lua: string) => ({ numberOfKeys: 1, lua });
  * The fair scheduler of every pool (SPEC section 9): tenant backlogs in front
  * of each pool's BullMQ queue, moved on in weighted-fair order as slots free.
  * Each call runs one script on one pool's keys (one Redis Cluster slot); the
- * scripts and the key layout are described in scheduler-scripts.ts and core's
+ * scripts and the key layout are described in lua/includes/scheduler-common.lua and core's
  * schedulerKeys. What a pick hands over is added to BullMQ by Promotion.
  */
 export class PoolScheduler {

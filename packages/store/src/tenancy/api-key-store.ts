@@ -4,26 +4,14 @@ import type { ApiKeyCreated, ApiKeyInfo, RedisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
 import { withPublish } from '../redis';
 import { withLuaCommands } from '../lua-commands';
+import { luaScript } from '../lua-files';
 
 /** `iq_` lets secret scanners (GitHub, gitleaks) recognise leaked keys; 32 random bytes, base64url. */
 export const API_KEY_PATTERN = /^iq_[A-Za-z0-9_-]{43}$/;
 export const KEY_ID_PATTERN = /^key_[0-9a-f]{24}$/;
 
-/**
- * revoke: drops a key by id from both hashes and tells every api process.
- * KEYS[1] hash -> {id, tenant} (apiKeys), KEYS[2] id -> {tenant, hash, created_at} (apiKeyIds)
- * ARGV[1] key id, ARGV[2] security pub/sub channel
- * Returns the revoked key's digest, or false (nil) when there is no such key.
- */
-const REVOKE_LUA = `
-local v = redis.call('HGET', KEYS[2], ARGV[1])
-if not v then return false end
-local hash = cjson.decode(v).hash
-redis.call('HDEL', KEYS[1], hash)
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('PUBLISH', ARGV[2], 'key:' .. hash)
-return hash
-`;
+/** apikey-revoke.lua: see its header. */
+const REVOKE_LUA = luaScript('apikey-revoke');
 
 type Scripted = RedisClient & {
   iqRevokeKey(byHash: string, byId: string, id: string, channel: string): Promise<string | null>;

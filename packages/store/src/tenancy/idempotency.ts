@@ -2,6 +2,7 @@ import { ConflictError, IdempotencyMismatchError, redisKeys } from '@inferq/core
 import type { RedisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
 import { withLuaCommands } from '../lua-commands';
+import { luaScript } from '../lua-files';
 
 /** SPEC section 4: a key answers with the same job for 24 h. */
 const TTL_MS = 24 * 3_600_000;
@@ -9,17 +10,8 @@ const TTL_MS = 24 * 3_600_000;
 const WAIT_MS = 10_000;
 const POLL_MS = 20;
 
-/**
- * compare-and-set: moves a key from one value to the next (or deletes it
- * when ARGV[2] is empty) only if it still holds the caller's value.
- * KEYS[1] idempotency key; ARGV[1] expected value, ARGV[2] new value or '', ARGV[3] TTL (ms)
- * Returns 1 written, 0 the key held something else.
- */
-const CAS_LUA = `
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
-return 1
-`;
+/** idempotency-cas.lua: see its header. */
+const CAS_LUA = luaScript('idempotency-cas');
 
 type Scripted = RedisClient & {
   iqIdemCas(key: string, expected: string, next: string, ttlMs: string): Promise<number>;

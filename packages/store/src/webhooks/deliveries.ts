@@ -2,29 +2,13 @@ import type { Delivery } from '@inferq/core';
 import { redisKeys } from '@inferq/core';
 import type { RedisClient } from '../redis';
 import { withLuaCommands } from '../lua-commands';
+import { luaScript } from '../lua-files';
 
 /** Attempts kept on a record; older ones drop off first. */
 export const MAX_DELIVERIES_KEPT = 100;
 
-/**
- * append delivery: adds one attempt to the job record's `deliveries` field (a
- * JSON array), trimmed to the newest ARGV[2] entries. A record that expired
- * stays gone: writing to it would resurrect a hash with no TTL.
- * KEYS[1] job hash
- * ARGV[1] the attempt (JSON object), ARGV[2] entries kept at most
- * Returns the number of entries now kept, or 0 when there is no record.
- */
-const APPEND_DELIVERY_LUA = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local raw = redis.call('HGET', KEYS[1], 'deliveries')
-local list = {}
-if raw then list = cjson.decode(raw) end
-table.insert(list, cjson.decode(ARGV[1]))
-local keep = tonumber(ARGV[2])
-while #list > keep do table.remove(list, 1) end
-redis.call('HSET', KEYS[1], 'deliveries', cjson.encode(list))
-return #list
-`;
+/** webhook-delivery-append.lua: see its header. */
+const APPEND_DELIVERY_LUA = luaScript('webhook-delivery-append');
 
 type Scripted = RedisClient & { iqAppendDelivery(key: string, delivery: string, keep: string): Promise<number> };
 

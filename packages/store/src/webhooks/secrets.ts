@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis';
 import { redisKeys } from '@inferq/core';
 import { withLuaCommands } from '../lua-commands';
+import { luaScript } from '../lua-files';
 
 /** How long a rotated-out secret still signs deliveries (ms): receivers get a day to switch. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
@@ -13,21 +14,8 @@ export function newWebhookSecret(): string {
   return `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
 }
 
-/**
- * rotate: the tenant's secret becomes `previous` (kept until ARGV[2]) and
- * ARGV[1] becomes `current`; a tenant with no secret yet just gets one.
- * KEYS[1] the tenant's secret hash (current, previous, previous_until)
- * ARGV[1] new secret, ARGV[2] until when the old one still signs (ms since epoch)
- * Returns the new secret.
- */
-const ROTATE_LUA = `
-local cur = redis.call('HGET', KEYS[1], 'current')
-if cur then
-  redis.call('HSET', KEYS[1], 'previous', cur, 'previous_until', ARGV[2])
-end
-redis.call('HSET', KEYS[1], 'current', ARGV[1])
-return ARGV[1]
-`;
+/** webhook-secret-rotate.lua: see its header. */
+const ROTATE_LUA = luaScript('webhook-secret-rotate');
 
 type Scripted = RedisClient & { iqRotateSecret(key: string, secret: string, until: string): Promise<string> };
 
