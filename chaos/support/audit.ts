@@ -1,11 +1,12 @@
+import { jobPool } from '@inferq/core';
 import type { JobRecord } from '@inferq/core';
-import type { createRedis, JobStore } from '@inferq/store';
+import type { JobStore, RedisClient } from '@inferq/store';
 import { sleep } from './client';
 
 /** What an audit reads through: the store for records, the raw client for streams and indexes. */
 export interface AuditSource {
   store: JobStore;
-  redis: ReturnType<typeof createRedis>;
+  redis: RedisClient;
 }
 
 const TERMINAL = new Set(['succeeded', 'failed', 'canceled']);
@@ -40,12 +41,30 @@ export async function waitTerminal(src: AuditSource, ids: string[], timeoutMs: n
 }
 
 export async function statusesOf({ store, redis }: AuditSource, ids: string[]): Promise<Array<string | undefined>> {
-  const out: Array<string | undefined> = [];
-  for (let i = 0; i < ids.length; i += 500) {
-    const pipe = redis.pipeline();
-    for (const id of ids.slice(i, i + 500)) pipe.hget(store.keys.job(id), 'status');
-    const rows = (await pipe.exec()) ?? [];
-    for (const [, v] of rows) out.push(typeof v === 'string' ? v : undefined);
+  const status = new Map<string, string>();
+  // One pipeline per pool: on a Redis Cluster a pipeline's keys must share a slot, and a pool's jobs do.
+  for (const group of byPool(ids).values()) {
+    for (let i = 0; i < group.length; i += 500) {
+      const chunk = group.slice(i, i + 500);
+      const pipe = redis.pipeline();
+      for (const id of chunk) pipe.hget(store.keys.job(id), 'status');
+      const rows = (await pipe.exec()) ?? [];
+      rows.forEach(([, v], k) => {
+        if (typeof v === 'string') status.set(chunk[k] ?? '', v);
+      });
+    }
+  }
+  return ids.map((id) => status.get(id));
+}
+
+/** Job ids by the pool their id names, in order. */
+export function byPool(ids: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const id of ids) {
+    const pool = jobPool(id) ?? 'default';
+    const group = out.get(pool) ?? [];
+    if (group.length === 0) out.set(pool, group);
+    group.push(id);
   }
   return out;
 }

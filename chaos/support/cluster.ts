@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { poolQueueName, poolTag } from '@inferq/core';
 import { JobStore, PoolScheduler, createRedis } from '@inferq/store';
+import type { RedisClient } from '@inferq/store';
 import { dropPrefix, freePort, spawnApp, testPrefix } from '@inferq/testkit';
 import type { SpawnedApp } from '@inferq/testkit';
 import { chaosRedisUrl } from './chaos-redis';
@@ -21,27 +22,44 @@ export interface ApiProcess {
   url: string;
 }
 
+/** `127.0.0.1:p1,127.0.0.1:p2,...` (REDIS_CLUSTER_NODES) as the store's connection factory takes it. */
+export function clusterNodes(seeds: string): Array<{ host: string; port: number }> {
+  return seeds
+    .split(',')
+    .map((s) => ({ host: s.slice(0, s.lastIndexOf(':')), port: Number(s.slice(s.lastIndexOf(':') + 1)) }));
+}
+
 /**
  * One scenario's deployment: real `npm run start:*` processes on its own key
- * prefix of the chaos Redis, a tenant key, and a direct store to audit from.
+ * prefix of the chaos Redis (or of a Redis Cluster, given its seed nodes), a
+ * tenant key, and a direct store to audit from.
  */
 export class ChaosCluster {
   readonly prefix: string;
   readonly redisUrl = chaosRedisUrl();
   readonly apiKey = `chaos_${randomBytes(12).toString('hex')}`;
-  readonly redis = createRedis(this.redisUrl, 'blocking');
+  readonly redis: RedisClient;
   readonly store: JobStore;
   private readonly apps = new Set<SpawnedApp>();
 
-  constructor(name: string) {
-    this.prefix = testPrefix(`chaos-${name}`);
+  constructor(
+    name: string,
+    /** REDIS_CLUSTER_NODES of a Redis Cluster to run on instead of the chaos redis-server. */
+    private readonly clusterSeeds?: string,
+    /** A QUEUE_PREFIX of the scenario's choosing (e.g. one that puts its pools on different masters). */
+    prefix?: string,
+  ) {
+    this.prefix = prefix ?? testPrefix(`chaos-${name}`);
+    this.redis = clusterSeeds
+      ? createRedis({ REDIS_URL: this.redisUrl, REDIS_CLUSTER_NODES: clusterNodes(clusterSeeds) }, 'blocking')
+      : createRedis(this.redisUrl, 'blocking');
     this.store = new JobStore(this.redis, { prefix: this.prefix, retentionMs: 3_600_000 });
   }
 
   private common(): Record<string, string> {
     // The audit reads every job's event stream after the run: keep them past EVENTS_RETENTION's default 60 s.
     return {
-      REDIS_URL: this.redisUrl,
+      ...(this.clusterSeeds ? { REDIS_CLUSTER_NODES: this.clusterSeeds } : { REDIS_URL: this.redisUrl }),
       QUEUE_PREFIX: this.prefix,
       HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
@@ -102,7 +120,8 @@ export class ChaosCluster {
 
   async close(): Promise<void> {
     await Promise.all([...this.apps].map((a) => this.kill(a)));
-    await dropPrefix(this.prefix, this.redisUrl).catch(() => undefined);
+    // A scenario's own cluster goes with its data dirs; the shared chaos server keeps running.
+    if (!this.clusterSeeds) await dropPrefix(this.prefix, this.redisUrl).catch(() => undefined);
     this.redis.disconnect();
   }
 

@@ -113,8 +113,12 @@ export async function schedulerLeft(
 ): Promise<{ inflight: number; backlog: number; readyTenants: number; pending: number }> {
   const k = schedulerKeys(c.prefix, pool);
   let backlog = 0;
-  for await (const keys of c.redis.scanStream({ match: `${k.base}q:*`, count: 500 }) as AsyncIterable<string[]>) {
-    for (const key of keys) backlog += await c.redis.zcard(key);
+  // On a Cluster, SCAN each master: the pool's keys share one slot, so one of them holds them all.
+  const nodes = 'nodes' in c.redis ? c.redis.nodes('master') : [c.redis];
+  for (const node of nodes) {
+    for await (const keys of node.scanStream({ match: `${k.base}q:*`, count: 500 }) as AsyncIterable<string[]>) {
+      for (const key of keys) backlog += await c.redis.zcard(key);
+    }
   }
   const ready = await Promise.all([0, 1, 2].map((l) => c.redis.zcard(k.ready(l))));
   const [inflight, pending] = await Promise.all([c.redis.hlen(k.inflight), c.redis.hlen(k.pending)]);

@@ -5,13 +5,14 @@ import { auditSlots, runOnCluster } from './cluster-check';
 import type { ClusterRun } from './cluster-check';
 import { scaleBench } from './scale.bench';
 import type { ScaleRow } from './scale.bench';
+import { projection, projectionMarkdown } from './projection';
 import type { CrossSlot } from './slot-audit';
 import type { StepResult } from './scenario';
 
 export interface ScaleResults {
   date: string;
   standalone: ScaleRow[];
-  /** Set once the pipeline runs on a cluster; until then the walk below says why not. */
+  /** The same rows on a 3-master cluster (absent in results of before it ran there). */
   cluster?: ScaleRow[];
   clusterWalk: ClusterRun;
   audit: { steps: StepResult[]; crossSlot: CrossSlot[]; commands: number };
@@ -26,11 +27,13 @@ export async function runScale(quick: boolean): Promise<string> {
   const runId = Date.now().toString(36);
   log('1. standalone Redis: 2 api processes, 3 pools, 1, 2 and 4 worker processes');
   const standalone = await scaleBench(runId, { jobs: quick ? 1500 : 6000, workers: [1, 2, 4] });
-  log('2. the pipeline on a local 3-master Redis Cluster');
+  log('2. local 3-master Redis Cluster, the pools on different masters: the same rows');
+  const cluster = await scaleBench(runId, { jobs: quick ? 1500 : 6000, workers: [1, 2, 4], cluster: true });
+  log('3. the pipeline on a local 3-master Redis Cluster');
   const clusterWalk = await runOnCluster(runId);
-  log('3. slot audit: the same walk on standalone Redis under MONITOR');
+  log('4. slot audit: the same walk on standalone Redis under MONITOR');
   const audit = await auditSlots(runId);
-  const results: ScaleResults = { date: new Date().toISOString(), standalone, clusterWalk, audit };
+  const results: ScaleResults = { date: new Date().toISOString(), standalone, cluster, clusterWalk, audit };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'scale.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -39,28 +42,43 @@ export async function runScale(quick: boolean): Promise<string> {
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
+function rowsTable(rows: ScaleRow[]): string[] {
+  const out = [
+    '| worker processes | api processes | pools | jobs | jobs/s | Redis CPU per job, per shard (µs) | pools per shard | refused |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const x of rows) {
+    const pools = x.poolsByShard.map((p) => p.join('+') || '-').join(' / ');
+    out.push(
+      `| ${x.workers} | ${x.apis} | ${x.pools} | ${x.jobs} | ${x.jobsPerS} | ${x.redisCpuUsPerJobByShard.join(' / ')} | ${pools} | ${x.refused} |`,
+    );
+  }
+  return out;
+}
+
 export function scaleMarkdown(r: ScaleResults): string {
   const out: string[] = ['## Scale-out (`npm run bench -- --scale`)', ''];
   out.push(
     'Standalone Redis (a private redis-server, no persistence), sim backend at 0 ms, 64 submit connections:',
     '',
   );
-  out.push(
-    '| worker processes | api processes | pools | jobs | jobs/s | Redis CPU per job, per shard (µs) | refused |',
-  );
-  out.push('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const x of r.standalone) {
-    out.push(
-      `| ${x.workers} | ${x.apis} | ${x.pools} | ${x.jobs} | ${x.jobsPerS} | ${x.redisCpuUsPerJobByShard.join(' / ')} | ${x.refused} |`,
-    );
-  }
+  out.push(...rowsTable(r.standalone));
   out.push('');
   const broken = r.audit.crossSlot.length;
-  out.push(
-    r.cluster
-      ? 'Redis Cluster (3 masters): see the table above.'
-      : `Redis Cluster (3 masters): not measured. The pipeline does not run there yet: ${broken} operations of one walk through every route family touch keys of several slots (below), so submits are refused and workers fail.`,
-  );
+  if (r.cluster) {
+    out.push(
+      'Redis Cluster (3 local masters, no persistence, one pool per master), the same fleet and load; per shard',
+      'in the order of the pools it holds:',
+      '',
+      ...rowsTable(r.cluster),
+    );
+    const p = projection(r.cluster, r.standalone);
+    if (p) out.push(...projectionMarkdown(p));
+  } else {
+    out.push(
+      `Redis Cluster (3 masters): not measured. The pipeline does not run there yet: ${broken} operations of one walk through every route family touch keys of several slots (below), so submits are refused and workers fail.`,
+    );
+  }
   out.push('', '### The walk on a local 3-master cluster', '', '| step | HTTP statuses |', '| --- | --- |');
   for (const s of r.clusterWalk.steps) out.push(`| ${s.step} | ${s.statuses.join(' ')} |`);
   out.push(

@@ -1,13 +1,15 @@
-import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { redisKeys } from '@inferq/core';
-import { freePort, waitFor } from '@inferq/testkit';
+import { waitFor } from '@inferq/testkit';
 import { sleep } from '../load';
 import { FLEET_KEY, FLEET_TENANT, POOL_MODELS, POOLS, startFleet } from './fleet';
 import { nodeStats, statsDelta } from './node-stats';
+import { clusterTarget, standaloneTarget } from './scale-target';
+import type { ScaleTarget } from './scale-target';
 
 export interface ScaleRow {
+  redis: 'standalone' | 'cluster';
   workers: number;
   apis: number;
   pools: number;
@@ -15,6 +17,8 @@ export interface ScaleRow {
   jobsPerS: number;
   /** Redis CPU per job on each shard (µs); standalone Redis is one shard. */
   redisCpuUsPerJobByShard: number[];
+  /** The pools whose queue and jobs each shard holds, in the same order. */
+  poolsByShard: string[][];
   /** Submits not answered 202. */
   refused: number;
 }
@@ -45,7 +49,7 @@ async function submit(
 }
 
 /** Jobs finished since the usage hashes began: each pool's model counts in its pool's hash. */
-async function finished(redis: Redis, prefix: string): Promise<number> {
+async function finished(redis: Redis | Cluster, prefix: string): Promise<number> {
   const day = new Date().toISOString().slice(0, 10);
   const jobs = await Promise.all(
     POOLS.map((pool, i) => redis.hget(redisKeys(prefix).usage(FLEET_TENANT, day, pool), `${POOL_MODELS[i]}|jobs`)),
@@ -55,59 +59,50 @@ async function finished(redis: Redis, prefix: string): Promise<number> {
 
 /**
  * The pipeline with 1, 2 and 4 worker processes behind 2 api processes, over
- * 3 pools, on a private standalone Redis (the shared one would mix in other
- * users' CPU): jobs/s from the first submit to the last job finished, and
+ * 3 pools, on a private Redis (the shared one would mix in other users' CPU):
+ * standalone, or a 3-master cluster with the pools on different masters.
+ * jobs/s from the first submit to the last job finished, and each shard's
  * Redis CPU per job from INFO over the same window.
  */
-export async function scaleBench(runId: string, o: { jobs: number; workers: number[] }): Promise<ScaleRow[]> {
-  const port = await freePort();
-  const server = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const redis = new Redis(port, '127.0.0.1', { retryStrategy: () => 100 });
-  redis.on('error', () => undefined);
+export async function scaleBench(
+  runId: string,
+  o: { jobs: number; workers: number[]; cluster?: boolean },
+): Promise<ScaleRow[]> {
+  const target = await (o.cluster ? clusterTarget() : standaloneTarget());
   try {
-    await waitFor(() => redis.ping().then(() => true), 10_000, 100);
     const rows: ScaleRow[] = [];
-    for (const workers of o.workers) {
-      const prefix = `scale-${runId}-w${workers}`;
-      const fleet = await startFleet({
-        redisEnv: { REDIS_URL: `redis://127.0.0.1:${port}` },
-        prefix,
-        apis: 2,
-        workers,
-        dispatcher: false,
-      });
-      try {
-        if (fleet.notStarted.length > 0) throw new Error(`did not start: ${fleet.notStarted.join(', ')}`);
-        await sleep(1000);
-        const before = await nodeStats(port);
-        const t0 = Date.now();
-        const { sent, refused } = await submit(fleet.apiUrls, o.jobs, 64);
-        const target = sent - refused;
-        await waitFor(async () => ((await finished(redis, prefix)) >= target ? true : undefined), 180_000, 50);
-        const elapsed = Date.now() - t0;
-        const delta = statsDelta(before, await nodeStats(port));
-        rows.push({
-          workers,
-          apis: 2,
-          pools: POOL_MODELS.length,
-          jobs: target,
-          jobsPerS: Math.round((target * 1000) / elapsed),
-          redisCpuUsPerJobByShard: [Math.round(delta.cpuUs / Math.max(1, target))],
-          refused,
-        });
-      } finally {
-        await fleet.stop();
-      }
-    }
+    for (const workers of o.workers) rows.push(await scaleRow(target, runId, workers, o.jobs));
     return rows;
   } finally {
-    redis.disconnect();
-    server.kill('SIGKILL');
+    await target.stop();
+  }
+}
+
+async function scaleRow(target: ScaleTarget, runId: string, workers: number, jobs: number): Promise<ScaleRow> {
+  const prefix = await target.prefix(`scale-${runId}-${target.kind === 'cluster' ? 'c' : ''}w${workers}`);
+  const fleet = await startFleet({ redisEnv: target.redisEnv, prefix, apis: 2, workers, dispatcher: false });
+  try {
+    if (fleet.notStarted.length > 0) throw new Error(`did not start: ${fleet.notStarted.join(', ')}`);
+    await sleep(1000);
+    const before = await Promise.all(target.ports.map(nodeStats));
+    const t0 = Date.now();
+    const { sent, refused } = await submit(fleet.apiUrls, jobs, 64);
+    const done = sent - refused;
+    await waitFor(async () => ((await finished(target.redis, prefix)) >= done ? true : undefined), 180_000, 50);
+    const elapsed = Date.now() - t0;
+    const after = await Promise.all(target.ports.map(nodeStats));
+    return {
+      redis: target.kind,
+      workers,
+      apis: 2,
+      pools: POOL_MODELS.length,
+      jobs: done,
+      jobsPerS: Math.round((done * 1000) / elapsed),
+      redisCpuUsPerJobByShard: after.map((a, i) => Math.round(statsDelta(before[i], a).cpuUs / Math.max(1, done))),
+      poolsByShard: await target.poolsByShard(prefix),
+      refused,
+    };
+  } finally {
+    await fleet.stop();
   }
 }

@@ -47,15 +47,36 @@ export function createRedis(target: string | RedisTarget, role: RedisRole, extra
   return client;
 }
 
+/**
+ * How long a command for a master that is down keeps being retried. ioredis drops a lost node's
+ * connection and retries the command every `retryDelayOnFailover` (or `retryDelayOnClusterDown`
+ * once the other masters declare it failed), refreshing the slots each time, so it reaches the
+ * node again once restarted, or its replica once promoted. Its default gives up after 16 tries
+ * (1.6 s): a master restarting from its AOF then failed a worker's start and its job transitions.
+ * The waiting roles wait as long as they do on standalone Redis; the request role keeps the
+ * default and answers 503 within ~2 s.
+ */
+const WAIT_FOR_NODE: Partial<ClusterOptions> = {
+  maxRedirections: Number.POSITIVE_INFINITY,
+  retryDelayOnFailover: 200,
+  retryDelayOnClusterDown: 200,
+};
+
 function clusterOptions(role: RedisRole, redisOptions: RedisOptions): ClusterOptions {
   return {
     redisOptions,
     // The cluster-level queue holds commands while slots are being (re)discovered.
     enableOfflineQueue: role !== 'request',
     shardedSubscribers: role === 'subscriber',
-    enableReadyCheck: true,
+    // No CLUSTER INFO ready check: when it finds cluster_state:fail (a master down, or one just
+    // restarted and rejoining) ioredis 5.11 reconnects and never settles the promise of the
+    // connect() that started it; BullMQ's blocking-read watchdog awaits such a connect(), and the
+    // dispatcher's webhook worker hung for good after a master restart. Commands meanwhile get
+    // CLUSTERDOWN and are retried (retryDelayOnClusterDown), as while the client is ready.
+    enableReadyCheck: false,
     clusterRetryStrategy: reconnectDelay,
     lazyConnect: redisOptions.lazyConnect,
+    ...(role === 'request' ? {} : WAIT_FOR_NODE),
   };
 }
 

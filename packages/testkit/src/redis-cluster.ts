@@ -27,6 +27,8 @@ export interface LocalRedisCluster {
   dir: string;
   /** SIGKILLs node `i` and starts it again on its data (its AOF when appendonly), then waits for cluster_state:ok. */
   restartNode(i: number): Promise<void>;
+  /** SIGKILLs node `i`, as a crash would, and resolves once it is gone; `restartNode(i)` brings it back. */
+  killNode(i: number): Promise<void>;
   /** Stops every node and removes the data dirs. */
   stop(): Promise<void>;
 }
@@ -74,13 +76,11 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Loca
     nodes,
     seeds: nodes.map((n) => `127.0.0.1:${n.port}`).join(','),
     dir,
+    killNode: (i) => killChild(children.get(i)),
     restartNode: async (i) => {
       const node = nodes[i];
       if (!node) throw new Error(`no node ${i}`);
-      const child = children.get(i);
-      child?.kill('SIGKILL');
-      if (child && child.exitCode === null && child.signalCode === null)
-        await new Promise((r) => child.once('exit', r));
+      await killChild(children.get(i));
       children.set(i, startNode(node, appendonly));
       await waitFor(() => ping(node.port), 20_000, 50);
       await waitClusterOk(nodes);
@@ -93,6 +93,13 @@ export async function startRedisCluster(opts: ClusterOptions = {}): Promise<Loca
       await Promise.all(exits);
     },
   };
+}
+
+async function killChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
 }
 
 function startNode(node: ClusterNode, appendonly: boolean): ChildProcess {

@@ -17,8 +17,11 @@ export function toAppError(err: unknown): unknown {
   return fromHttpError(err) ?? err;
 }
 
+// `Too many Cluster redirections`: a Cluster client gave up on a slot whose master is down or
+// restarting (its last error MOVED, CLUSTERDOWN or a closed connection), as a master restart
+// from its AOF showed; that is a 503 like a standalone outage, not a 500.
 const REDIS_DOWN_MESSAGE =
-  /Connection is closed|enableOfflineQueue|Stream isn't writeable|max retries per request|^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM)\b/i;
+  /Connection is closed|enableOfflineQueue|Stream isn't writeable|max retries per request|Too many Cluster redirections|^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM)\b/i;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -33,7 +36,8 @@ const NETWORK_CODES = new Set([
  * ioredis failures that mean "Redis is down or refusing writes" rather than a
  * bug: the fail-fast request connection rejects at once while disconnected
  * (offline queue off), gives up after one retry, or Redis answers LOADING,
- * READONLY or OOM (noeviction at maxmemory). The api talks to nothing else, so
+ * READONLY or OOM (noeviction at maxmemory); a Cluster client runs out of
+ * redirections for a slot whose master is down. The api talks to nothing else, so
  * a network error code is Redis too.
  */
 export function isRedisDownError(err: unknown): boolean {
