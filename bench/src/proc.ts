@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -15,56 +16,83 @@ export interface Proc {
   stop(): Promise<void>;
 }
 
-/** Runs a built script with node directly, so its pid is the server's own (for RSS). */
+/**
+ * Runs a built script with node directly, so its pid is the server's own (for
+ * RSS). Its output goes to a file, not a pipe: draining a pipe of access-log
+ * lines cost the bench process (which also runs the load generator) CPU that
+ * only the system logging most paid, and a pipe read too slowly stalls the
+ * child's synchronous stdout writes. Production logs go to a file or a
+ * collector too.
+ */
 export function startNode(script: string, env: Record<string, string>): Proc {
+  const dir = mkdtempSync(join(tmpdir(), 'inferq-bench-'));
+  const logPath = join(dir, 'output.log');
+  const fd = openSync(logPath, 'w');
   const child = spawn(process.execPath, [resolve(ROOT, script)], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', fd, fd],
   });
-  let out = '';
-  const listeners = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
-    for (const l of listeners) l();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  closeSync(fd);
+  const output = () => tail(logPath, 20_000);
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   return {
     child,
-    waitFor(pattern, timeoutMs = 30_000) {
-      return new Promise((ok, fail) => {
-        const check = () => {
-          if (!pattern.test(out)) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          ok();
-        };
-        const timer = setTimeout(
-          () => fail(new Error(`${script}: no ${pattern} in ${timeoutMs} ms:\n${out}`)),
-          timeoutMs,
-        );
-        listeners.add(check);
-        check();
-      });
-    },
-    output: () => out,
-    rssMb() {
-      try {
-        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        return Math.round(kb / 102.4) / 10;
-      } catch {
-        return 0;
-      }
-    },
+    waitFor: (pattern, timeoutMs = 30_000) =>
+      pollFor(
+        () => pattern.test(output()),
+        timeoutMs,
+        () => new Error(`${script}: no ${pattern} in ${timeoutMs} ms:\n${output()}`),
+      ),
+    output,
+    rssMb: () => rssMbOf(child.pid),
     async stop() {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(killer);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The last `chars` characters of a file ('' when it is gone). */
+function tail(path: string, chars: number): string {
+  try {
+    const size = statSync(path).size;
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(Math.min(size, chars * 4));
+      readSync(fd, buf, 0, buf.length, size - buf.length);
+      return buf.toString().slice(-chars);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** Resolves once `check` holds (checked every 25 ms), rejects with `error()` after `timeoutMs`. */
+function pollFor(check: () => boolean, timeoutMs: number, error: () => Error): Promise<void> {
+  return new Promise((ok, fail) => {
+    const deadline = Date.now() + timeoutMs;
+    const tick = () => {
+      if (check()) return ok();
+      if (Date.now() > deadline) return fail(error());
+      setTimeout(tick, 25);
+    };
+    tick();
+  });
+}
+
+function rssMbOf(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Math.round(kb / 102.4) / 10;
+  } catch {
+    return 0;
+  }
 }
 
 /** Samples a process's RSS every 100 ms while `work` runs; returns the peak (MB). */

@@ -50,7 +50,7 @@ export function inferqEnv(o: {
     PORT: String(o.port),
     METRICS_PORT: '0',
     API_KEYS: `${TENANT}:${BENCH_KEY}`,
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG ?? 'info',
     SIM_TTFT_MS: '0',
     SIM_TOKEN_MS: '0',
     RATE_LIMIT_RPM: '100000000',

@@ -1,3 +1,5 @@
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { Cluster, Redis } from 'ioredis';
 import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { RedisClusterNode } from '@inferq/core';
@@ -44,7 +46,51 @@ export function createRedis(target: string | RedisTarget, role: RedisRole, extra
   // Errors are reported through readiness and request failures; an unhandled
   // 'error' event would crash the process on every reconnect attempt.
   client.on('error', () => undefined);
+  coalesceWrites(client);
   return client;
+}
+
+/**
+ * Every command ioredis sends is its own socket write, and on this kind of
+ * host a write costs about 10 us of system time in the client and a read in
+ * Redis: most of a job's CPU was syscalls. Corking each connection's socket
+ * until the end of the event-loop turn sends everything a turn issued in one
+ * writev, as a pipeline would, without changing a caller; a lone command
+ * waits only for the turn to end. BullMQ's own connections (duplicates) get
+ * the same.
+ */
+function coalesceWrites(client: RedisClient): void {
+  if (client instanceof Cluster) {
+    client.on('+node', (node: Redis) => corkEachConnection(node));
+    return;
+  }
+  corkEachConnection(client);
+  const duplicate = client.duplicate.bind(client);
+  client.duplicate = (override?: Partial<RedisOptions>) => {
+    const copy = duplicate(override);
+    corkEachConnection(copy);
+    return copy;
+  };
+}
+
+function corkEachConnection(client: Redis): void {
+  client.on('connect', () => corkPerTurn(client.stream));
+}
+
+function corkPerTurn(socket: Socket | TLSSocket): void {
+  const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+  let corked = false;
+  socket.write = ((...args: unknown[]) => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return write(...args);
+  }) as typeof socket.write;
 }
 
 /**
