@@ -60,17 +60,14 @@ export function createRedis(target: string | RedisTarget, role: RedisRole, extra
  * the same.
  */
 function coalesceWrites(client: RedisClient): void {
-  if (client instanceof Cluster) {
-    client.on('+node', (node: Redis) => corkEachConnection(node));
-    return;
-  }
-  corkEachConnection(client);
-  const duplicate = client.duplicate.bind(client);
-  client.duplicate = (override?: Partial<RedisOptions>) => {
-    const copy = duplicate(override);
-    corkEachConnection(copy);
+  if (client instanceof Cluster) client.on('+node', (node: Redis) => corkEachConnection(node));
+  else corkEachConnection(client);
+  const duplicate = client.duplicate.bind(client) as (...args: unknown[]) => RedisClient;
+  client.duplicate = ((...args: unknown[]) => {
+    const copy = duplicate(...args);
+    coalesceWrites(copy);
     return copy;
-  };
+  }) as typeof client.duplicate;
 }
 
 function corkEachConnection(client: Redis): void {
@@ -80,7 +77,7 @@ function corkEachConnection(client: Redis): void {
 function corkPerTurn(socket: Socket | TLSSocket): void {
   const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
   let corked = false;
-  socket.write = ((...args: unknown[]) => {
+  socket.write = (...args: unknown[]) => {
     if (!corked) {
       corked = true;
       socket.cork();
@@ -90,7 +87,7 @@ function corkPerTurn(socket: Socket | TLSSocket): void {
       });
     }
     return write(...args);
-  }) as typeof socket.write;
+  };
 }
 
 /**
