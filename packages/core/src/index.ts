@@ -200,5 +200,6 @@ export { runMain } from './run-main';
 export type { Closable } from './run-main';
 export { parseRetryAfterMs } from './retry-after';
 export { TurnBatcher } from './turn-batcher';
+export { TurnQueue } from './turn-queue';
 export type { BatchShare } from './turn-batcher';
 export { estimateTokens, DEFAULT_OUTPUT_ESTIMATE } from './token-estimate';

@@ -1,5 +1,6 @@
 --[[
-  job finish: the job reaches a terminal status (succeeded, failed or canceled).
+  job finish: jobs reach a terminal status (succeeded, failed or canceled),
+  one pool's finishes of one event-loop turn in one call.
 
   Besides the record it counts the tenant's usage for the day, releases the
   tenant's active-job slot and, when the job has a webhook, appends the event
@@ -9,93 +10,85 @@
   record keeps the id of the `done` event as `done_id`.
 
   KEYS
-    [1] recordKey            the job hash
-    [2] eventsKey            the job's event stream
-    [3] tenantIndexKey       the tenant's job index (zset, all scores 0, ordered
-                             by job id, which sorts by creation time)
-    [4] activeKey            the tenant's active-job counter
-    [5] usageKey             the tenant's usage hash of the day
-    [6] outboxKey            the webhook outbox stream
-    [7] payloadKey           the job's payload hash (`in`, `out`)
+    [1..] seven per job, in the order of the jobs in ARGV: the job hash, its
+          event stream, the tenant's job index (zset, all scores 0, ordered by
+          job id, which sorts by creation time), the tenant's active-job
+          counter, the tenant's usage hash of the day, the webhook outbox
+          stream, the job's payload hash (`in`, `out`)
   ARGV
-    [1] now                  ms
-    [2] status               the new status
-    [3] retentionMs          the record's retention
-    [4] eventsChannel        pub/sub channel of job events
-    [5] jobId
-    [6] eventsMaxLen         the event stream's max length
-    [7] allowedBefore        statuses allowed before (comma list)
-    [8] trimBelow            smallest job id still within retention (index
-                             entries below it are trimmed; '' to skip trimming
-                             this time)
-    [9] inputTokens
-    [10] outputTokens
-    [11] usageRetentionMs
-    [12] lastTokens          data of a last token event to append before the
-                             status ('' for none: the attempt's final tokens
-                             ride along instead of costing a round trip of
-                             their own)
-    [13] cancelChannel       a canceled job's id is published there, so the
+    [1] retentionMs          the records' retention
+    [2] eventsChannel        pub/sub channel of job events (the pool's)
+    [3] eventsMaxLen         the event streams' max length
+    [4] usageRetentionMs
+    [5] cancelChannel        a canceled job's id is published there, so the
                              worker running it aborts the backend call
-    [14] payloadRetentionMs  at most the retention
-    [15] eventsRetentionMs   how long late SSE readers replay from the stream,
+    [6] payloadRetentionMs   at most the retention
+    [7] eventsRetentionMs    how long late SSE readers replay from the stream,
                              after which they replay from the record
-    [16] output              the output as stored ('' for none)
-    [17..] extra field/value pairs for the record, read as unpack(ARGV, 17)
+    [8..] per job: now (ms), status (the new one), jobId, allowedBefore
+          (statuses allowed before, comma list), trimBelow (smallest job id
+          still within retention: index entries below it are trimmed; '' to
+          skip trimming this time), inputTokens, outputTokens, lastTokens
+          (data of a last token event to append before the status, '' for
+          none: the attempt's final tokens ride along instead of costing a
+          round trip of their own), output (as stored, '' for none), the
+          number n of extra strings, then n strings: field/value pairs for
+          the record
   Returns
+    one entry per job, in order:
     {1, previous status}  written
     {0, ''}               no such record
     {-1, status}          already terminal
     {-2, status}          previous status not allowed
 ]]
-local recordKey = KEYS[1]
-local eventsKey = KEYS[2]
-local tenantIndexKey = KEYS[3]
-local activeKey = KEYS[4]
-local usageKey = KEYS[5]
-local outboxKey = KEYS[6]
-local payloadKey = KEYS[7]
-local now = ARGV[1]
-local status = ARGV[2]
-local retentionMs = ARGV[3]
-local eventsChannel = ARGV[4]
-local jobId = ARGV[5]
-local eventsMaxLen = ARGV[6]
-local allowedBefore = ARGV[7]
-local trimBelow = ARGV[8]
-local inputTokens = ARGV[9]
-local outputTokens = ARGV[10]
-local usageRetentionMs = ARGV[11]
-local lastTokens = ARGV[12]
-local cancelChannel = ARGV[13]
-local payloadRetentionMs = ARGV[14]
-local eventsRetentionMs = ARGV[15]
-local output = ARGV[16]
+local retentionMs = ARGV[1]
+local eventsChannel = ARGV[2]
+local eventsMaxLen = ARGV[3]
+local usageRetentionMs = ARGV[4]
+local cancelChannel = ARGV[5]
+local payloadRetentionMs = ARGV[6]
+local eventsRetentionMs = ARGV[7]
 
-local f = redis.call('HMGET', recordKey, 'status', 'model', 'webhook')
-local st = f[1]
-if not st then return {0, ''} end
-if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
-if not string.find(',' .. allowedBefore .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-if lastTokens ~= '' then
-  redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'token', 'data', lastTokens)
+local function xadd(key, ...)
+  return redis.call('XADD', key, 'MAXLEN', '~', eventsMaxLen, '*', ...)
 end
-redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'status', 'data', '{"status":"' .. status .. '"}')
-local done_id = redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'done', 'data', '')
-redis.call('HSET', recordKey, 'status', status, 'completed_at', now, 'done_id', done_id, unpack(ARGV, 17))
-redis.call('PEXPIRE', recordKey, retentionMs)
-redis.call('PEXPIRE', eventsKey, eventsRetentionMs)
-redis.call('HSET', payloadKey, 'out', output)
-redis.call('PEXPIRE', payloadKey, payloadRetentionMs)
-if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', tenantIndexKey, '-', '(' .. trimBelow) end
-if redis.call('DECR', activeKey) < 0 then redis.call('SET', activeKey, 0) end
--- The day's hash gets its expiry with its model's first job; later jobs leave it be.
-if redis.call('HINCRBY', usageKey, f[2] .. '|jobs', 1) == 1 then redis.call('PEXPIRE', usageKey, usageRetentionMs) end
-if inputTokens ~= '0' then redis.call('HINCRBY', usageKey, f[2] .. '|input_tokens', inputTokens) end
-if outputTokens ~= '0' then redis.call('HINCRBY', usageKey, f[2] .. '|output_tokens', outputTokens) end
-if f[3] then
-  redis.call('XADD', outboxKey, 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
+
+-- k: the job's keys (record, events, index, active, usage, outbox, payload); j: its ARGV entries.
+local function finish(k, j, fields)
+  local now, status, jobId, allowedBefore, trimBelow = j[1], j[2], j[3], j[4], j[5]
+  local inputTokens, outputTokens, lastTokens, output = j[6], j[7], j[8], j[9]
+  local f = redis.call('HMGET', k[1], 'status', 'model', 'webhook')
+  local st = f[1]
+  if not st then return {0, ''} end
+  if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
+  if not string.find(',' .. allowedBefore .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
+  if lastTokens ~= '' then xadd(k[2], 'type', 'token', 'data', lastTokens) end
+  xadd(k[2], 'type', 'status', 'data', '{"status":"' .. status .. '"}')
+  local done_id = xadd(k[2], 'type', 'done', 'data', '')
+  redis.call('HSET', k[1], 'status', status, 'completed_at', now, 'done_id', done_id, unpack(fields))
+  redis.call('PEXPIRE', k[1], retentionMs)
+  redis.call('PEXPIRE', k[2], eventsRetentionMs)
+  redis.call('HSET', k[7], 'out', output)
+  redis.call('PEXPIRE', k[7], payloadRetentionMs)
+  if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', k[3], '-', '(' .. trimBelow) end
+  if redis.call('DECR', k[4]) < 0 then redis.call('SET', k[4], 0) end
+  -- The day's hash gets its expiry with its model's first job; later jobs leave it be.
+  if redis.call('HINCRBY', k[5], f[2] .. '|jobs', 1) == 1 then redis.call('PEXPIRE', k[5], usageRetentionMs) end
+  if inputTokens ~= '0' then redis.call('HINCRBY', k[5], f[2] .. '|input_tokens', inputTokens) end
+  if outputTokens ~= '0' then redis.call('HINCRBY', k[5], f[2] .. '|output_tokens', outputTokens) end
+  if f[3] then
+    redis.call('XADD', k[6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
+  end
+  redis.call('PUBLISH', eventsChannel, jobId)
+  if status == 'canceled' then redis.call('PUBLISH', cancelChannel, jobId) end
+  return {1, st}
 end
-redis.call('PUBLISH', eventsChannel, jobId)
-if status == 'canceled' then redis.call('PUBLISH', cancelChannel, jobId) end
-return {1, st}
+
+local results, a = {}, 8
+for i = 1, #KEYS / 7 do
+  local k = {unpack(KEYS, (i - 1) * 7 + 1, i * 7)}
+  local n = tonumber(ARGV[a + 9])
+  results[i] = finish(k, {unpack(ARGV, a, a + 8)}, {unpack(ARGV, a + 10, a + 9 + n)})
+  a = a + 10 + n
+end
+return results

@@ -1,49 +1,56 @@
 --[[
-  job start: a worker takes the job for an attempt.
+  job start: a worker takes jobs for an attempt each, one pool's jobs of one
+  event-loop turn in one call (one round trip, one read for Redis).
 
   Every job record state transition is one script, so a late or duplicate
   attempt can never overwrite a terminal status: the guard and the write are
-  atomic. Each one also appends to the job's event stream and publishes the
-  job id on the events channel, in the same round trip.
+  atomic. Each started job also appends to its event stream and publishes its
+  id on the events channel. The job's input comes back beside its record, so
+  the worker needs no second read.
 
   KEYS
-    [1] recordKey       the job hash
-    [2] eventsKey       the job's event stream
-    [3] outboxKey       the webhook outbox stream
+    [1..] four per job, in the order of the jobs in ARGV: the job hash, its
+          event stream, the webhook outbox stream, the job's payload hash
   ARGV
     [1] now             ms
-    [2] attempt         1-based
-    [3] eventsChannel   pub/sub channel of job events
-    [4] jobId
-    [5] eventsMaxLen    the event stream's max length
+    [2] eventsChannel   pub/sub channel of job events (the pool's)
+    [3] eventsMaxLen    the event streams' max length
+    [4..] two per job: jobId, attempt (1-based)
   Returns
-    {1, req, created_at, model} started
+    one entry per job, in order:
+    {1, req, created_at, model, input}  started (req: a record that still
+                                        carries its request; input: the
+                                        payload's `in`, either may be nil)
     {0}  no such record
     {-1} already terminal
 ]]
-local recordKey = KEYS[1]
-local eventsKey = KEYS[2]
-local outboxKey = KEYS[3]
 local now = ARGV[1]
-local attempt = ARGV[2]
-local eventsChannel = ARGV[3]
-local jobId = ARGV[4]
-local eventsMaxLen = ARGV[5]
+local eventsChannel = ARGV[2]
+local eventsMaxLen = ARGV[3]
 
-local f = redis.call('HMGET', recordKey, 'status', 'req', 'created_at', 'model', 'webhook', 'first_started_at')
-local st = f[1]
-if not st then return {0} end
-if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1} end
-if f[6] then
-  redis.call('HSET', recordKey, 'status', 'running', 'started_at', now, 'attempts', attempt)
-else
-  redis.call('HSET', recordKey, 'status', 'running', 'started_at', now, 'attempts', attempt, 'first_started_at', now)
-end
-if st ~= 'running' then
-  redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'status', 'data', '{"status":"running"}')
-  if f[5] then
-    redis.call('XADD', outboxKey, 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', 'running', 'at', now)
+local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt)
+  local f = redis.call('HMGET', recordKey, 'status', 'req', 'created_at', 'model', 'webhook', 'first_started_at')
+  local st = f[1]
+  if not st then return {0} end
+  if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1} end
+  if f[6] then
+    redis.call('HSET', recordKey, 'status', 'running', 'started_at', now, 'attempts', attempt)
+  else
+    redis.call('HSET', recordKey, 'status', 'running', 'started_at', now, 'attempts', attempt, 'first_started_at', now)
   end
-  redis.call('PUBLISH', eventsChannel, jobId)
+  if st ~= 'running' then
+    redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'status', 'data', '{"status":"running"}')
+    if f[5] then
+      redis.call('XADD', outboxKey, 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', 'running', 'at', now)
+    end
+    redis.call('PUBLISH', eventsChannel, jobId)
+  end
+  return {1, f[2] or false, f[3] or false, f[4] or false, redis.call('HGET', payloadKey, 'in') or false}
 end
-return {1, f[2], f[3], f[4]}
+
+local results = {}
+for i = 1, #KEYS / 4 do
+  local k, a = (i - 1) * 4, 3 + (i - 1) * 2
+  results[i] = start(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], ARGV[a + 1], ARGV[a + 2])
+end
+return results

@@ -1,7 +1,8 @@
-import type { JobStatus } from '@inferq/core';
+import type { JobStatus, Usage } from '@inferq/core';
 import { jobIdLowerBound } from '@inferq/core';
 import type { RedisClient } from './redis';
 import type { StoredRequest } from './record-codec';
+import { decodePayload } from './payload-codec';
 
 export interface JobStoreOptions {
   prefix: string;
@@ -24,6 +25,41 @@ export type StartResult =
   | { kind: 'missing' }
   | { kind: 'terminal' };
 
+/** One job of a batched finish (see JobStore.finish). */
+export interface FinishItem {
+  id: string;
+  tenant: string;
+  status: JobStatus;
+  allowedFrom: JobStatus[];
+  /** Extra field/value pairs for the record. */
+  fields: string[];
+  usage: Usage;
+  /** Data of a last token event ('' for none). */
+  tail: string;
+  output: string | Buffer;
+  now: number;
+}
+
+/** One job of a batched start. */
+export interface StartItem {
+  id: string;
+  attempt: number;
+  now: number;
+}
+
+/** job-start.lua's entry for one job: code, then the record's req, created_at and model, and the payload's input. */
+type StartReply = [number, (Buffer | null)?, (Buffer | null)?, (Buffer | null)?, (Buffer | null)?];
+
+export async function startResult([code, req, created, model, input]: StartReply): Promise<StartResult> {
+  if (code === 0) return { kind: 'missing' };
+  if (code === -1) return { kind: 'terminal' };
+  const modelName = model?.toString() ?? '';
+  // Records written before the payload hash existed carry the request as `req`.
+  const text = req ? req.toString() : input ? await decodePayload(input) : undefined;
+  if (text === undefined) return { kind: 'no_input', model: modelName };
+  return { kind: 'started', request: JSON.parse(text) as StoredRequest, createdAt: Number(created), model: modelName };
+}
+
 export type FinishResult =
   | { kind: 'written'; previous: JobStatus }
   | { kind: 'missing' }
@@ -31,17 +67,10 @@ export type FinishResult =
   | { kind: 'not_allowed'; current: JobStatus };
 
 export type Scripted = RedisClient & {
-  iqStart(job: string, events: string, outbox: string, ...argv: string[]): Promise<[number, string?, string?, string?]>;
-  iqFinish(
-    job: string,
-    events: string,
-    index: string,
-    active: string,
-    usage: string,
-    outbox: string,
-    payload: string,
-    ...argv: Array<string | Buffer>
-  ): Promise<[number, string]>;
+  /** Four keys per job, then now, the events channel, the stream's max length and (id, attempt) per job. */
+  iqStartBuffer(numKeys: number, ...keysThenArgv: string[]): Promise<StartReply[]>;
+  /** Seven keys per job, then the common ARGV and each job's entries (see job-finish.lua). */
+  iqFinish(numKeys: number, ...keysThenArgv: Array<string | Buffer>): Promise<Array<[number, string]>>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
 };
 

@@ -2,9 +2,16 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from './redis';
 import { withPublish } from './redis';
 import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
-import { NotFoundError, redisKeys } from '@inferq/core';
-import type { FinishResult, JobStoreOptions, Scripted, StartResult } from './job-store-types';
-import { EVENTS_RETENTION_MS, PAYLOAD_RETENTION_MS, trimBound, USAGE_RETENTION_MS, utcDay } from './job-store-types';
+import { NotFoundError, redisKeys, TurnQueue } from '@inferq/core';
+import type { FinishItem, FinishResult, JobStoreOptions, Scripted, StartItem, StartResult } from './job-store-types';
+import {
+  EVENTS_RETENTION_MS,
+  PAYLOAD_RETENTION_MS,
+  startResult,
+  trimBound,
+  USAGE_RETENTION_MS,
+  utcDay,
+} from './job-store-types';
 import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
@@ -30,6 +37,8 @@ export class JobStore {
   readonly keys: RedisKeys;
   private readonly redis: Scripted;
   private readonly streamMaxLen: string;
+  private readonly finishes = new TurnQueue((pool: string, jobs: FinishItem[]) => this.finishMany(pool, jobs));
+  private readonly starts = new TurnQueue((pool: string, jobs: StartItem[]) => this.startMany(pool, jobs));
 
   constructor(
     redis: RedisClient,
@@ -38,8 +47,8 @@ export class JobStore {
     this.keys = redisKeys(opts.prefix);
     this.streamMaxLen = String(opts.streamMaxLen ?? 10_000);
     this.redis = withLuaCommands<Scripted>(redis, {
-      iqStart: { numberOfKeys: 3, lua: withPublish(START_LUA, redis) },
-      iqFinish: { numberOfKeys: 7, lua: withPublish(FINISH_LUA, redis) },
+      iqStart: { lua: withPublish(START_LUA, redis) },
+      iqFinish: { lua: withPublish(FINISH_LUA, redis) },
       iqRequeue: { numberOfKeys: 2, lua: withPublish(REQUEUE_LUA, redis) },
     });
   }
@@ -125,32 +134,28 @@ export class JobStore {
     return listJobs(this.redis, this.keys, tenant, pools, q);
   }
 
-  /** Marks the attempt running and reads the input beside it (the payload never changes before the end). */
+  /**
+   * Marks the attempt running and reads the input beside it (the payload never changes before the
+   * end). The starts of one pool in one event-loop turn share one script call.
+   */
   async start(id: string, attempt: number, now = Date.now()): Promise<StartResult> {
-    const [[code, req, created, model], stored] = await Promise.all([
-      this.redis.iqStart(
-        this.keys.job(id),
-        this.keys.jobEvents(id),
-        this.keys.webhookOutbox(poolOfJob(id)),
-        String(now),
-        String(attempt),
-        this.keys.eventsChannel(poolOfJob(id)),
-        id,
-        this.streamMaxLen,
-      ),
-      this.redis.hgetBuffer(this.keys.jobPayload(id), 'in'),
-    ]);
-    if (code === 0) return { kind: 'missing' };
-    if (code === -1) return { kind: 'terminal' };
-    // Records written before the payload hash existed carry the request as `req`.
-    const text = req ?? (stored ? await decodePayload(stored) : undefined);
-    if (text === undefined) return { kind: 'no_input', model: model ?? '' };
-    return {
-      kind: 'started',
-      request: JSON.parse(text) as StoredRequest,
-      createdAt: Number(created),
-      model: model ?? '',
-    };
+    return this.starts.add(poolOfJob(id), { id, attempt, now });
+  }
+
+  private async startMany(pool: string, jobs: StartItem[]): Promise<StartResult[]> {
+    const k = this.keys;
+    const keys = jobs.flatMap(({ id }) => [k.job(id), k.jobEvents(id), k.webhookOutbox(pool), k.jobPayload(id)]);
+    const args = jobs.flatMap(({ id, attempt }) => [id, String(attempt)]);
+    const now = String(jobs[0]?.now ?? Date.now());
+    const replies = await this.redis.iqStartBuffer(
+      keys.length,
+      ...keys,
+      now,
+      k.eventsChannel(pool),
+      this.streamMaxLen,
+      ...args,
+    );
+    return Promise.all(replies.map(startResult));
   }
 
   /** `tailTokens`: text streamed but not yet in the event stream, appended as a last token event. */
@@ -198,42 +203,40 @@ export class JobStore {
     allowedFrom: JobStatus[],
     fields: string[],
     usage: Usage = { input_tokens: 0, output_tokens: 0 },
-    tailTokenData = '',
+    tail = '',
     output: string | Buffer = '',
   ): Promise<FinishResult> {
-    const now = Date.now();
+    const item = { id, tenant, status, allowedFrom, fields, usage, tail, output, now: Date.now() };
+    return this.finishes.add(poolOfJob(id), item);
+  }
+
+  /** The finishes of one pool in one event-loop turn, in one script call (see job-finish.lua). */
+  private async finishMany(pool: string, jobs: FinishItem[]): Promise<FinishResult[]> {
     const k = this.keys;
-    const pool = poolOfJob(id);
     const retention = this.opts.retentionMs;
-    const [code, st] = await this.redis.iqFinish(
-      k.job(id),
-      k.jobEvents(id),
-      k.tenantJobs(tenant, pool),
-      k.tenantActive(tenant, pool),
-      k.usage(tenant, utcDay(now), pool),
-      k.webhookOutbox(pool),
-      k.jobPayload(id),
-      String(now),
-      status,
-      String(this.opts.retentionMs),
-      this.keys.eventsChannel(pool),
-      id,
-      this.streamMaxLen,
-      allowedFrom.join(','),
-      trimBound(now, this.opts.retentionMs),
-      String(usage.input_tokens),
-      String(usage.output_tokens),
-      String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS),
-      tailTokenData,
-      k.cancelChannel(pool),
+    const keys = jobs.flatMap(({ id, tenant, now }) => [
+      ...[k.job(id), k.jobEvents(id), k.tenantJobs(tenant, pool), k.tenantActive(tenant, pool)],
+      ...[k.usage(tenant, utcDay(now), pool), k.webhookOutbox(pool), k.jobPayload(id)],
+    ]);
+    const common = [
+      ...[String(retention), k.eventsChannel(pool), this.streamMaxLen],
+      ...[String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS), k.cancelChannel(pool)],
       String(Math.min(this.opts.payloadRetentionMs ?? PAYLOAD_RETENTION_MS, retention)),
       String(Math.min(this.opts.eventsRetentionMs ?? EVENTS_RETENTION_MS, retention)),
-      output,
-      ...fields,
-    );
-    if (code === 1) return { kind: 'written', previous: st as JobStatus };
-    if (code === 0) return { kind: 'missing' };
-    if (code === -1) return { kind: 'terminal', current: st as JobStatus };
-    return { kind: 'not_allowed', current: st as JobStatus };
+    ];
+    const perJob = jobs.flatMap((j) => [
+      ...[String(j.now), j.status, j.id, j.allowedFrom.join(','), trimBound(j.now, retention)],
+      ...[String(j.usage.input_tokens), String(j.usage.output_tokens), j.tail, j.output],
+      ...[String(j.fields.length), ...j.fields],
+    ]);
+    const replies = await this.redis.iqFinish(keys.length, ...keys, ...common, ...perJob);
+    return replies.map(finishResult);
   }
+}
+
+function finishResult([code, st]: [number, string]): FinishResult {
+  if (code === 1) return { kind: 'written', previous: st as JobStatus };
+  if (code === 0) return { kind: 'missing' };
+  if (code === -1) return { kind: 'terminal', current: st as JobStatus };
+  return { kind: 'not_allowed', current: st as JobStatus };
 }

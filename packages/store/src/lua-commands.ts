@@ -1,6 +1,7 @@
 /** A Lua script as ioredis defines it as a command. */
 export interface LuaCommand {
-  numberOfKeys: number;
+  /** Omitted when it varies: the caller passes it first. */
+  numberOfKeys?: number;
   lua: string;
 }
 
