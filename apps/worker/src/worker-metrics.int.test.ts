@@ -32,6 +32,17 @@ const scrape = async (): Promise<string> => {
   return res.text();
 };
 
+/** Scrapes until `ok` holds, or 5 s have passed (the last scrape either way). */
+async function scrapeUntil(ok: (text: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 5000;
+  let text = await scrape();
+  while (!ok(text) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    text = await scrape();
+  }
+  return text;
+}
+
 it('counts finished jobs, tokens, backend errors and latencies by model, without job ids', async () => {
   const prompts = ['one two three', 'four five', 'six'];
   const ids = await Promise.all(prompts.map((p) => h.submit({ model: 'sim/echo', input: { prompt: p } })));
@@ -56,9 +67,13 @@ it('counts finished jobs, tokens, backend errors and latencies by model, without
   expect(v('inferq_job_run_seconds_count', { model: 'sim/echo', pool: 'default' })).toBe(3);
   expect(v('inferq_job_ttft_seconds_count', { model: 'sim/echo', pool: 'default' })).toBe(3);
   expect(v('inferq_job_run_seconds_count', { model: 'openai/gpt-4o-mini', pool: 'default' })).toBe(1);
-  // Queue depth, read from BullMQ at scrape time: the failed job is kept in the failed set.
-  expect(v('inferq_queue_jobs', { queue: 'pool-default', state: 'failed' })).toBe(1);
-  expect(v('inferq_queue_jobs', { queue: 'pool-default', state: 'waiting' })).toBe(0);
+  // Queue depth, read from BullMQ at scrape time: the failed job is kept in the failed set. BullMQ
+  // moves it there after its record is failed (the processor throws once the record is written).
+  const depth = await scrapeUntil(
+    (t) => promValue(t, 'inferq_queue_jobs', { queue: 'pool-default', state: 'failed' }) === 1,
+  );
+  expect(promValue(depth, 'inferq_queue_jobs', { queue: 'pool-default', state: 'failed' })).toBe(1);
+  expect(promValue(depth, 'inferq_queue_jobs', { queue: 'pool-default', state: 'waiting' })).toBe(0);
   expect(v('process_resident_memory_bytes', {})).toBeGreaterThan(0);
   for (const id of [...ids, failing]) expect(text).not.toContain(id);
   // Only the fair-share counter (SPEC section 9) names tenants.
