@@ -65,6 +65,8 @@ async function main(): Promise<void> {
       `| end-to-end jobs/s | ${x.inferq.jobsPerS} | ${x.naive.jobsPerS} | ${x.floor.jobsPerS} | ${ratio(x.inferq.jobsPerS, x.naive.jobsPerS)} | ${ratio(x.inferq.jobsPerS, x.floor.jobsPerS)} |`,
       `| Redis cmds / job | ${x.inferq.commandsPerJob} | ${x.naive.commandsPerJob} | ${x.floor.commandsPerJob} | ${ratio(x.inferq.commandsPerJob, x.naive.commandsPerJob)} | ${ratio(x.inferq.commandsPerJob, x.floor.commandsPerJob)} |`,
       `| Redis CPU us / job | ${x.inferq.redisCpuUsPerJob} | ${x.naive.redisCpuUsPerJob} | ${x.floor.redisCpuUsPerJob} | ${ratio(x.inferq.redisCpuUsPerJob, x.naive.redisCpuUsPerJob)} | ${ratio(x.inferq.redisCpuUsPerJob, x.floor.redisCpuUsPerJob)} |`,
+      `| api CPU us / job | ${x.inferq.apiCpuUsPerJob} | ${x.naive.apiCpuUsPerJob} | ${x.floor.apiCpuUsPerJob} | ${ratio(x.inferq.apiCpuUsPerJob, x.naive.apiCpuUsPerJob)} | ${ratio(x.inferq.apiCpuUsPerJob, x.floor.apiCpuUsPerJob)} |`,
+      `| worker CPU us / job | ${x.inferq.workerCpuUsPerJob} | ${x.naive.workerCpuUsPerJob} | ${x.floor.workerCpuUsPerJob} | ${ratio(x.inferq.workerCpuUsPerJob, x.naive.workerCpuUsPerJob)} | ${ratio(x.inferq.workerCpuUsPerJob, x.floor.workerCpuUsPerJob)} |`,
       '',
       ...commandTable(x),
     ];

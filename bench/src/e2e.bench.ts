@@ -7,6 +7,9 @@ export interface E2eFigures {
   jobsPerS: number;
   commandsPerJob: number;
   redisCpuUsPerJob: number;
+  /** CPU time per job of the api and of the worker process (user + system, us), same window. */
+  apiCpuUsPerJob: number;
+  workerCpuUsPerJob: number;
   /**
    * Redis calls per job by command (>= 0.1 per job, most first), from the
    * median round by commandsPerJob. Commands a Lua script runs are counted
@@ -35,17 +38,22 @@ export async function e2eBench(
       await sleep(1000); // quiet Redis before the snapshot
       const base = await sys.completed();
       const before = await redisSnapshot(redis);
+      const cpu0 = [sys.api.cpuMs(), sys.worker.cpuMs()];
       const t0 = Date.now();
       // autocannon reports (and returns) on a one-second tick: time the last completion, not its return.
       const load = submitLoad(sys, { connections: 50, amount: jobs });
       const done = await waitCompleted(sys, base + jobs);
       await load;
       const after = await redisSnapshot(redis);
+      const cpuUs = (proc: System['api'], at0: number | undefined) =>
+        Math.round(((proc.cpuMs() - (at0 ?? 0)) * 1000) / jobs);
       const cost = perJob(before, after, jobs);
       const fig: E2eFigures = {
         jobsPerS: Math.round((jobs * 1000) / (done - t0)),
         commandsPerJob: Math.round(cost.commands * 10) / 10,
         redisCpuUsPerJob: Math.round(cost.cpuUs),
+        apiCpuUsPerJob: cpuUs(sys.api, cpu0[0]),
+        workerCpuUsPerJob: cpuUs(sys.worker, cpu0[1]),
         commandBreakdown: perJobByCommand(before, after, jobs),
       };
       runs.set(sys.name, [...(runs.get(sys.name) ?? []), fig]);
@@ -59,6 +67,8 @@ export async function e2eBench(
       jobsPerS: median(list.map((x) => x.jobsPerS)),
       commandsPerJob: Math.round(median(list.map((x) => x.commandsPerJob)) * 10) / 10,
       redisCpuUsPerJob: Math.round(median(list.map((x) => x.redisCpuUsPerJob))),
+      apiCpuUsPerJob: Math.round(median(list.map((x) => x.apiCpuUsPerJob))),
+      workerCpuUsPerJob: Math.round(median(list.map((x) => x.workerCpuUsPerJob))),
       commandBreakdown: medianRound.commandBreakdown,
     };
   }

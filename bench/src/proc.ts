@@ -13,6 +13,8 @@ export interface Proc {
   output(): string;
   /** Resident set size in MB, read from /proc. */
   rssMb(): number;
+  /** CPU time it has used so far, user and system, all threads (ms, from /proc). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function startNode(script: string, env: Record<string, string>): Proc {
       ),
     output,
     rssMb: () => rssMbOf(child.pid),
+    cpuMs: () => cpuMsOf(child.pid),
     async stop() {
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -83,6 +86,18 @@ function pollFor(check: () => boolean, timeoutMs: number, error: () => Error): P
     };
     tick();
   });
+}
+
+/** utime + stime of /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms on Linux); 0 when gone. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 function rssMbOf(pid: number | undefined): number {

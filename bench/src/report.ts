@@ -21,6 +21,8 @@ export function markdown(r: BenchResults): string {
     `| end-to-end jobs/s | ${x.inferq.jobsPerS} | ${x.naive.jobsPerS} | ${x.floor.jobsPerS} | ${ratio(x.inferq.jobsPerS, x.naive.jobsPerS)} | ${ratio(x.inferq.jobsPerS, x.floor.jobsPerS)} | >= 1.5x naive, >= 0.7x floor |`,
     `| Redis commands / job | ${x.inferq.commandsPerJob} | ${x.naive.commandsPerJob} | ${x.floor.commandsPerJob} | ${ratio(x.inferq.commandsPerJob, x.naive.commandsPerJob)} | ${ratio(x.inferq.commandsPerJob, x.floor.commandsPerJob)} | <= 1.5x floor |`,
     `| Redis CPU us / job | ${x.inferq.redisCpuUsPerJob} | ${x.naive.redisCpuUsPerJob} | ${x.floor.redisCpuUsPerJob} | ${ratio(x.inferq.redisCpuUsPerJob, x.naive.redisCpuUsPerJob)} | ${ratio(x.inferq.redisCpuUsPerJob, x.floor.redisCpuUsPerJob)} | <= 1.5x floor |`,
+    `| api CPU us / job | ${x.inferq.apiCpuUsPerJob} | ${x.naive.apiCpuUsPerJob} | ${x.floor.apiCpuUsPerJob} | ${ratio(x.inferq.apiCpuUsPerJob, x.naive.apiCpuUsPerJob)} | ${ratio(x.inferq.apiCpuUsPerJob, x.floor.apiCpuUsPerJob)} | |`,
+    `| worker CPU us / job | ${x.inferq.workerCpuUsPerJob} | ${x.naive.workerCpuUsPerJob} | ${x.floor.workerCpuUsPerJob} | ${ratio(x.inferq.workerCpuUsPerJob, x.naive.workerCpuUsPerJob)} | ${ratio(x.inferq.workerCpuUsPerJob, x.floor.workerCpuUsPerJob)} | |`,
     `| api RSS idle / under load MB | ${e.inferq.idleRssMb} / ${e.inferq.loadRssMb} | ${e.naive.idleRssMb} / ${e.naive.loadRssMb} | ${e.floor.idleRssMb} / ${e.floor.loadRssMb} | | | |`,
     '',
     '| latency at a steady 100 jobs/s | p50 ms | p99 ms | baseline (raw BullMQ add -> pick-up) p50 / p99 | target |',
