@@ -37,8 +37,12 @@ export function operationsMiddleware(deps: ApiDeps): RequestHandler[] {
   // over every redact path per line) is left to the loggers that log objects from elsewhere.
   // One write per event-loop turn rather than one per request (a write(2) each under load).
   const access = turnBatchedLogger(deps.logger);
-  const observe: RequestHandler = (req, res, next) => {
-    res.on('finish', () => finished(req, res, metrics, access));
+  // One listener for every response (Express links res.req): a closure per request was garbage per request.
+  const onFinish = function (this: Response): void {
+    finished(this.req, this, metrics, access);
+  };
+  const observe: RequestHandler = (_req, res, next) => {
+    res.on('finish', onFinish);
     next();
   };
   const serveMetrics: RequestHandler = (req, res, next) => {
