@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { ValidationError } from '@inferq/core';
+import { PayloadTooLargeError, ValidationError } from '@inferq/core';
 import { isPlainJson, readPlainJson } from './json-body';
 
 type Req = IncomingMessage & { body?: unknown };
@@ -13,8 +13,10 @@ function request(headers: Record<string, string>, chunks: string[]): Req {
   return req;
 }
 
-function read(req: Req, limit = 1000): Promise<unknown> {
-  return new Promise((resolve, reject) => readPlainJson(req, limit, (err) => (err ? reject(err) : resolve(req.body))));
+async function read(req: Req, limit = 1000): Promise<unknown> {
+  const body = await readPlainJson(req, limit);
+  expect(req.body).toBe(body);
+  return body;
 }
 
 const json = (body: string) =>
@@ -45,7 +47,10 @@ describe('the plain JSON body reader', () => {
     }
   });
 
-  it('keeps nothing past the limit', async () => {
-    await expect(read(json('{"a":"0123456789"}'), 5)).resolves.toBeUndefined();
+  it('answers 413 past the limit: from Content-Length at once, or as the chunks pass it, keeping none', async () => {
+    await expect(read(json('{"a":"0123456789"}'), 5)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    const chunked = request({ 'transfer-encoding': 'chunked' }, ['{"a":', '"0123456789"', '}']);
+    await expect(read(chunked, 8)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    expect(chunked.body).toBeUndefined();
   });
 });
