@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from '@inferq/core';
 
 /** What the access log learns about a request while it runs. */
@@ -44,15 +44,12 @@ const slot = (res: Response): ContextSlot => res.locals as ContextSlot;
 /** A caller's id is kept when it looks like an id; anything else gets a fresh UUID. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** `X-Request-Id` in (or a new one) and out, and a logger per request. */
-export function requestContextMiddleware(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    slot(res)[CONTEXT] = new Context(requestId, logger);
-    next();
-  };
+/** `X-Request-Id` in (or a new one) and out, and the request's context (its logger made on first use). */
+export function startRequestContext(req: Request, res: Response, logger: Logger): void {
+  const given = req.headers['x-request-id'];
+  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  slot(res)[CONTEXT] = new Context(requestId, logger);
 }
 
 export function requestContext(res: Response): RequestContext | undefined {
