@@ -1,6 +1,22 @@
+import { randomFillSync } from 'node:crypto';
 import { decodeTime, encodeTime, monotonicFactory } from 'ulidx';
 
-const ulid = monotonicFactory();
+/**
+ * ulidx's own PRNG asks the OS for one byte per character (16 calls, each
+ * allocating a typed array, per new ULID): the same CSPRNG bytes, in the
+ * same byte/255 form, drawn from a pool refilled 4 KB at a time.
+ */
+const randomPool = new Uint8Array(4096);
+let poolNext = randomPool.length;
+function pooledRandom(): number {
+  if (poolNext === randomPool.length) {
+    randomFillSync(randomPool);
+    poolNext = 0;
+  }
+  return randomPool[poolNext++] / 0xff;
+}
+
+const ulid = monotonicFactory(pooledRandom);
 
 /** Crockford base32 ULID (26 characters) after `job_`, then `_<pool>`. */
 const ULID_END = 4 + 26;

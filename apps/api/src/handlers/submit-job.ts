@@ -41,8 +41,11 @@ export async function submitJob(
   await admitted;
   // The tenant's limits are cached in memory (read by the rate limit already): no round trip.
   const { weight } = await deps.tenancy.limits.effective(tenant);
+  // The prepared job is this submit's own object: completed in place rather than copied.
+  job.estimate = estimateTokens(request, model);
+  job.weight = weight;
   try {
-    await deps.enqueuer.enqueue({ ...job, estimate: estimateTokens(request, model), weight });
+    await deps.enqueuer.enqueue(job);
   } catch (err) {
     if (err instanceof AppError) throw err;
     deps.logger.warn({ err, jobId: id }, 'enqueue failed');

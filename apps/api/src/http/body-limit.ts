@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import { PayloadTooLargeError } from '@inferq/core';
 
@@ -8,10 +9,10 @@ import { PayloadTooLargeError } from '@inferq/core';
  */
 const LINGER_MS = 2000;
 
-const tooLarge = (limit: number) => new PayloadTooLargeError(`request body is larger than ${limit} bytes`);
+export const tooLarge = (limit: number) => new PayloadTooLargeError(`request body is larger than ${limit} bytes`);
 
 /** Cuts the connection if the client is still sending its body LINGER_MS after we gave up on it. */
-function cutIfStillSending(req: Request): void {
+export function cutIfStillSending(req: IncomingMessage): void {
   if (req.complete) return;
   const timer = setTimeout(() => req.socket.destroy(), LINGER_MS);
   timer.unref();

@@ -6,6 +6,7 @@ import { AppError, NotFoundError, renderError, UnsupportedMediaTypeError } from 
 import type { ErrorStyle, Logger } from '@inferq/core';
 import type { AuthDeps } from '../auth';
 import { runPipeline } from '../pipeline/run-pipeline';
+import type { PipelineRequest } from '../pipeline/run-pipeline';
 import type { Route } from '../route';
 import { isStreamResult } from '../stream-result';
 import { toAppError } from './error-mapping';
@@ -54,7 +55,7 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const headers = securityHeaders();
+  const headers = [...securityHeaders()];
   const before = compose(opts.before ?? []);
   const json = express.json({ limit: opts.maxBodyBytes, type: JSON_TYPES });
   const matcher = new RouteMatcher(opts.routes);
@@ -68,7 +69,7 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
   };
   if (opts.corsOrigins?.length) {
     app.use((req, res, next) => {
-      res.setHeaders(headers);
+      setAll(res, headers);
       before(req, res, next);
     });
     app.use(cors({ origin: opts.corsOrigins, exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
@@ -76,7 +77,7 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
   } else {
     // One router layer for all of it: each layer costs Express's router a match, a prefix trim and a next().
     app.use((req, res, next) => {
-      res.setHeaders(headers);
+      setAll(res, headers);
       before(req, res, (err?: unknown) => (err === undefined ? dispatch(req, res, next) : next(err)));
     });
   }
@@ -84,8 +85,18 @@ export function createExpressApp(opts: ExpressAdapterOptions): Express {
   return app;
 }
 
+/**
+ * Sets fixed headers by index: res.setHeaders(map) walks a Map iterator and
+ * destructures an entry array per header, 13 of them per request.
+ */
+function setAll(res: Response, headers: ReadonlyArray<readonly [string, string]>): void {
+  for (let i = 0; i < headers.length; i++) res.setHeader(headers[i][0], headers[i][1]);
+}
+
 /** Several middlewares as one, run in order; an error skips the rest. */
 function compose(handlers: RequestHandler[]): RequestHandler {
+  // One handler (the operations middleware) needs no chain, and no closure per request.
+  if (handlers.length === 1) return handlers[0];
   return (req, res, done) => {
     let i = 0;
     const next = (err?: unknown): void => {
@@ -104,53 +115,67 @@ async function run(
   json: RequestHandler,
   opts: ExpressAdapterOptions,
 ): Promise<void> {
-  const aborted = abortOnClose(res);
-  const result = await runPipeline(
-    route.steps,
-    {
-      params: req.params as Record<string, string>,
-      // Express's req.query parses the URL and its query string: left to routes that have a query.
-      get query() {
-        return req.query;
-      },
-      headers: req.headers,
-      readBody: () => readJsonBody(req, res, json, opts.maxBodyBytes),
-      stream: req,
-      setHeaders: (headers) => res.set(headers),
-      noteTenant: (tenant) => noteRequest(res, { tenant, jobId: jobIdOf(req, undefined) }),
-      get signal() {
-        return aborted.signal();
-      },
-    },
-    { auth: opts.auth, limitRequest: opts.limitRequest },
-  );
-  if (isStreamResult(result)) return sendStream(res, result, aborted.signal());
+  const request = new ExpressPipelineRequest(req, res, json, opts.maxBodyBytes);
+  const result = await runPipeline(route.steps, request, { auth: opts.auth, limitRequest: opts.limitRequest });
+  if (isStreamResult(result)) return sendStream(res, result, request.signal);
   noteRequest(res, { jobId: jobIdOf(req, result.body) });
   sendJson(res, result.status, result.body, result.headers);
 }
 
 /**
- * The request's AbortSignal, aborted when the client goes away before the
- * answer is sent; made on first read (most submits never read it), already
- * aborted when the client left before that.
+ * The pipeline's view of one Express request: its methods live on the
+ * prototype, so a request costs one object instead of a closure per method.
  */
-function abortOnClose(res: Response): { signal(): AbortSignal } {
-  let controller: AbortController | undefined;
-  let gone = false;
-  res.on('close', () => {
-    if (res.writableFinished) return;
-    gone = true;
-    controller?.abort();
-  });
-  return {
-    signal: () => {
-      if (!controller) {
-        controller = new AbortController();
-        if (gone) controller.abort();
-      }
-      return controller.signal;
-    },
-  };
+class ExpressPipelineRequest implements PipelineRequest {
+  readonly params: Record<string, string>;
+  readonly headers: PipelineRequest['headers'];
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly stream: Request,
+    private readonly res: Response,
+    private readonly json: RequestHandler,
+    private readonly maxBodyBytes: number,
+  ) {
+    this.params = stream.params as Record<string, string>;
+    this.headers = stream.headers;
+  }
+
+  /** Express's req.query parses the URL and its query string: left to routes that have a query. */
+  get query(): unknown {
+    return this.stream.query;
+  }
+
+  readBody(): Promise<unknown> {
+    return readJsonBody(this.stream, this.res, this.json, this.maxBodyBytes);
+  }
+
+  setHeaders(headers: Record<string, string>): void {
+    for (const name in headers) this.res.setHeader(name, headers[name]);
+  }
+
+  noteTenant(tenant: string): void {
+    noteRequest(this.res, { tenant, jobId: jobIdOf(this.stream, undefined) });
+  }
+
+  /**
+   * Aborted when the client goes away before the answer is sent. Made, and
+   * the response watched, on first read: most submits never read it. A
+   * client that already left gets it aborted at once.
+   */
+  get signal(): AbortSignal {
+    if (this.controller) return this.controller.signal;
+    const controller = (this.controller = new AbortController());
+    const res = this.res;
+    if (res.closed) {
+      if (!res.writableFinished) controller.abort();
+    } else {
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+    }
+    return controller.signal;
+  }
 }
 
 /**
@@ -172,11 +197,12 @@ function sendJson(res: Response, status: number, body: unknown, headers?: Record
   res.end(text);
 }
 
-async function readJsonBody(req: Request, res: Response, json: RequestHandler, limit: number): Promise<unknown> {
-  if (isPlainJson(req)) {
-    await readBodyWithin(req, limit, (done) => readPlainJson(req, limit, done));
-    return req.body;
-  }
+/** Plain JSON (nearly every request) through the lean reader; anything else through body-parser. */
+function readJsonBody(req: Request, res: Response, json: RequestHandler, limit: number): Promise<unknown> {
+  return isPlainJson(req) ? readPlainJson(req, limit) : readOtherJsonBody(req, res, json, limit);
+}
+
+async function readOtherJsonBody(req: Request, res: Response, json: RequestHandler, limit: number): Promise<unknown> {
   // req.is: null without a body, false for a body of another type.
   if (req.is(JSON_TYPES) === false) {
     throw new UnsupportedMediaTypeError('request bodies must be application/json');

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { ValidationError } from '@inferq/core';
+import { PayloadTooLargeError, ValidationError } from '@inferq/core';
 import { isPlainJson, readPlainJson } from './json-body';
 
 type Req = IncomingMessage & { body?: unknown };
@@ -8,13 +8,17 @@ type Req = IncomingMessage & { body?: unknown };
 /** A request whose body is `chunks`, with the given headers. */
 function request(headers: Record<string, string>, chunks: string[]): Req {
   const stream = Readable.from(chunks.map((c) => Buffer.from(c)));
-  const req = Object.assign(stream, { headers, complete: false }) as unknown as Req;
+  // A socket to cut: past the limit an unread body is cut after a grace period (body-limit.ts).
+  const socket = { destroy: jest.fn() };
+  const req = Object.assign(stream, { headers, complete: false, socket }) as unknown as Req;
   stream.on('end', () => Object.assign(stream, { complete: true }));
   return req;
 }
 
-function read(req: Req, limit = 1000): Promise<unknown> {
-  return new Promise((resolve, reject) => readPlainJson(req, limit, (err) => (err ? reject(err) : resolve(req.body))));
+async function read(req: Req, limit = 1000): Promise<unknown> {
+  const body = await readPlainJson(req, limit);
+  expect(req.body).toBe(body);
+  return body;
 }
 
 const json = (body: string) =>
@@ -45,7 +49,12 @@ describe('the plain JSON body reader', () => {
     }
   });
 
-  it('keeps nothing past the limit', async () => {
-    await expect(read(json('{"a":"0123456789"}'), 5)).resolves.toBeUndefined();
+  it('answers 413 past the limit: from Content-Length at once, or as the chunks pass it, keeping none', async () => {
+    const declared = json('{"a":"0123456789"}');
+    await expect(read(declared, 5)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    declared.destroy(); // the client hangs up: no cut left pending
+    const chunked = request({ 'transfer-encoding': 'chunked' }, ['{"a":', '"0123456789"', '}']);
+    await expect(read(chunked, 8)).rejects.toBeInstanceOf(PayloadTooLargeError);
+    expect(chunked.body).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from '@inferq/core';
 
 /** What the access log learns about a request while it runs. */
@@ -31,30 +31,34 @@ class Context implements RequestContext {
   }
 }
 
-// Keyed by the response, not res.locals (untyped), and gone with it.
-const contexts = new WeakMap<Response, RequestContext>();
+/**
+ * The context rides in the response's locals (a dictionary Express makes per
+ * request) under a private symbol, typed, and gone with the response: a
+ * WeakMap entry per request (an ephemeron the GC revisits) or a property
+ * added to the response itself (its property store regrown) cost more.
+ */
+const CONTEXT = Symbol('inferq.requestContext');
+type ContextSlot = { [CONTEXT]?: RequestContext };
+const slot = (res: Response): ContextSlot => res.locals as ContextSlot;
 
 /** A caller's id is kept when it looks like an id; anything else gets a fresh UUID. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** `X-Request-Id` in (or a new one) and out, and a logger per request. */
-export function requestContextMiddleware(logger: Logger): RequestHandler {
-  return (req, res, next) => {
-    const given = req.headers['x-request-id'];
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('X-Request-Id', requestId);
-    contexts.set(res, new Context(requestId, logger));
-    next();
-  };
+/** `X-Request-Id` in (or a new one) and out, and the request's context (its logger made on first use). */
+export function startRequestContext(req: Request, res: Response, logger: Logger): void {
+  const given = req.headers['x-request-id'];
+  const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  slot(res)[CONTEXT] = new Context(requestId, logger);
 }
 
 export function requestContext(res: Response): RequestContext | undefined {
-  return contexts.get(res);
+  return slot(res)[CONTEXT];
 }
 
 /** Records the tenant and job of a request for its log line (a no-op outside the middleware). */
 export function noteRequest(res: Response, facts: { tenant?: string; jobId?: string; route?: string }): void {
-  const ctx = contexts.get(res);
+  const ctx = requestContext(res);
   if (!ctx) return;
   if (facts.tenant) ctx.tenant = facts.tenant;
   if (facts.jobId) ctx.jobId = facts.jobId;

@@ -17,6 +17,8 @@ export class TenantLimits implements LimitSource {
   private readonly cache = new TtlCache<LimitOverrides>(LIMITS_CACHE_MS);
   /** Reads in flight by tenant: a burst of one tenant's requests after expiry costs one read, not one each. */
   private readonly reading = new Map<string, Promise<LimitOverrides>>();
+  /** The limits in effect per overrides object read (gone with it). */
+  private readonly merged = new WeakMap<LimitOverrides, Limits>();
 
   constructor(
     redis: RedisClient,
@@ -47,8 +49,24 @@ export class TenantLimits implements LimitSource {
     return read;
   }
 
-  async effective(tenant: string): Promise<Limits> {
-    return { ...this.defaults, ...(await this.overrides(tenant)) };
+  /**
+   * Read three times per submit (rate limit, admission, weight): from the
+   * cache it answers at once with the object made for that read of the
+   * overrides, shared until the next read (callers only read it).
+   */
+  effective(tenant: string): Promise<Limits> {
+    const cached = this.cache.get(tenant);
+    if (cached) return Promise.resolve(this.withDefaults(cached));
+    return this.overrides(tenant).then((o) => this.withDefaults(o));
+  }
+
+  private withDefaults(overrides: LimitOverrides): Limits {
+    let limits = this.merged.get(overrides);
+    if (!limits) {
+      limits = { ...this.defaults, ...overrides };
+      this.merged.set(overrides, limits);
+    }
+    return limits;
   }
 
   /** Applies a patch atomically and tells every api process; this one's copy goes at once. */

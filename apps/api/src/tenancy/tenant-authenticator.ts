@@ -1,7 +1,7 @@
 import { sha256Hex } from '@inferq/core';
 import { API_KEY_PATTERN } from '@inferq/store';
 import type { ApiKeyStore } from '@inferq/store';
-import type { Authenticator } from '../auth';
+import type { Authenticator, BootstrapKeys } from '../auth';
 import { TtlCache } from './ttl-cache';
 
 /** Upper bound on how long a revoked key can still pass when its pub/sub message was lost (ms). */
@@ -17,13 +17,17 @@ export class TenantAuthenticator implements Authenticator {
   private readonly cache = new TtlCache<string>(KEY_CACHE_MS);
 
   constructor(
-    private readonly bootstrap: Authenticator,
+    private readonly bootstrap: BootstrapKeys,
     private readonly store: ApiKeyStore,
   ) {}
 
-  async authenticate(token: string): Promise<string | undefined> {
-    const boot = await this.bootstrap.authenticate(token);
-    if (boot !== undefined) return boot;
+  authenticate(token: string): Promise<string | undefined> {
+    // The bootstrap keys answer synchronously: no async step for the common case.
+    const boot = this.bootstrap.tenantOf(token);
+    return boot !== undefined ? Promise.resolve(boot) : this.fromStore(token);
+  }
+
+  private async fromStore(token: string): Promise<string | undefined> {
     if (!API_KEY_PATTERN.test(token)) return undefined;
     const hash = sha256Hex(token);
     const cached = this.cache.get(hash);
