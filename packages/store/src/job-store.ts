@@ -4,14 +4,7 @@ import { withPublish } from './redis';
 import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { NotFoundError, redisKeys, TurnQueue } from '@inferq/core';
 import type { FinishItem, FinishResult, JobStoreOptions, Scripted, StartItem, StartResult } from './job-store-types';
-import {
-  EVENTS_RETENTION_MS,
-  PAYLOAD_RETENTION_MS,
-  startResult,
-  trimBound,
-  USAGE_RETENTION_MS,
-  utcDay,
-} from './job-store-types';
+import { startResult } from './job-store-types';
 import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
@@ -20,6 +13,7 @@ import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec
 import { encodeNewJob, requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { withLuaCommands } from './lua-commands';
+import { finishArgs, finishResult, startArgs } from './job-transitions';
 
 // The scripts' text, read once from packages/store/lua (see lua-files.ts).
 const START_LUA = luaScript('job-start');
@@ -161,18 +155,7 @@ export class JobStore {
   }
 
   private async startMany(pool: string, jobs: StartItem[]): Promise<StartResult[]> {
-    const k = this.keys;
-    const keys = jobs.flatMap(({ id }) => [k.job(id), k.jobEvents(id), k.webhookOutbox(pool), k.jobPayload(id)]);
-    const args = jobs.flatMap(({ id, attempt }) => [id, String(attempt)]);
-    const now = String(jobs[0]?.now ?? Date.now());
-    const replies = await this.redis.iqStartBuffer(
-      keys.length,
-      ...keys,
-      now,
-      k.eventsChannel(pool),
-      this.streamMaxLen,
-      ...args,
-    );
+    const replies = await this.redis.iqStartBuffer(...startArgs(this.keys, pool, this.streamMaxLen, jobs));
     return Promise.all(replies.map(startResult));
   }
 
@@ -230,31 +213,7 @@ export class JobStore {
 
   /** The finishes of one pool in one event-loop turn, in one script call (see job-finish.lua). */
   private async finishMany(pool: string, jobs: FinishItem[]): Promise<FinishResult[]> {
-    const k = this.keys;
-    const retention = this.opts.retentionMs;
-    const keys = jobs.flatMap(({ id, tenant, now }) => [
-      ...[k.job(id), k.jobEvents(id), k.tenantJobs(tenant, pool), k.tenantActive(tenant, pool)],
-      ...[k.usage(tenant, utcDay(now), pool), k.webhookOutbox(pool), k.jobPayload(id)],
-    ]);
-    const common = [
-      ...[String(retention), k.eventsChannel(pool), this.streamMaxLen],
-      ...[String(this.opts.usageRetentionMs ?? USAGE_RETENTION_MS), k.cancelChannel(pool)],
-      String(Math.min(this.opts.payloadRetentionMs ?? PAYLOAD_RETENTION_MS, retention)),
-      String(Math.min(this.opts.eventsRetentionMs ?? EVENTS_RETENTION_MS, retention)),
-    ];
-    const perJob = jobs.flatMap((j) => [
-      ...[String(j.now), j.status, j.id, j.allowedFrom.join(','), trimBound(j.now, retention)],
-      ...[String(j.usage.input_tokens), String(j.usage.output_tokens), j.tail, j.output],
-      ...[String(j.fields.length), ...j.fields],
-    ]);
-    const replies = await this.redis.iqFinish(keys.length, ...keys, ...common, ...perJob);
+    const replies = await this.redis.iqFinish(...finishArgs(this.keys, this.opts, pool, this.streamMaxLen, jobs));
     return replies.map(finishResult);
   }
-}
-
-function finishResult([code, st]: [number, string]): FinishResult {
-  if (code === 1) return { kind: 'written', previous: st as JobStatus };
-  if (code === 0) return { kind: 'missing' };
-  if (code === -1) return { kind: 'terminal', current: st as JobStatus };
-  return { kind: 'not_allowed', current: st as JobStatus };
 }

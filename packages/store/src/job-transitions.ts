@@ -1,0 +1,49 @@
+import type { JobStatus, RedisKeys } from '@inferq/core';
+import type { FinishItem, FinishResult, JobStoreOptions, StartItem } from './job-store-types';
+import { EVENTS_RETENTION_MS, PAYLOAD_RETENTION_MS, trimBound, USAGE_RETENTION_MS, utcDay } from './job-store-types';
+
+/*
+ * The arguments of the batched transition scripts (lua/job-start.lua, lua/job-finish.lua): the
+ * number of keys, the keys (a set per job, all in the pool's slot), then the shared ARGV and each
+ * job's entries, in the order the scripts' headers give.
+ */
+
+export function startArgs(k: RedisKeys, pool: string, streamMaxLen: string, jobs: StartItem[]): [number, ...string[]] {
+  const keys = jobs.flatMap(({ id }) => [k.job(id), k.jobEvents(id), k.webhookOutbox(pool), k.jobPayload(id)]);
+  const perJob = jobs.flatMap(({ id, attempt }) => [id, String(attempt)]);
+  const now = String(jobs[0]?.now ?? Date.now());
+  return [keys.length, ...keys, now, k.eventsChannel(pool), streamMaxLen, ...perJob];
+}
+
+export function finishArgs(
+  k: RedisKeys,
+  opts: JobStoreOptions,
+  pool: string,
+  streamMaxLen: string,
+  jobs: FinishItem[],
+): [number, ...Array<string | Buffer>] {
+  const retention = opts.retentionMs;
+  const keys = jobs.flatMap(({ id, tenant, now }) => [
+    ...[k.job(id), k.jobEvents(id), k.tenantJobs(tenant, pool), k.tenantActive(tenant, pool)],
+    ...[k.usage(tenant, utcDay(now), pool), k.webhookOutbox(pool), k.jobPayload(id)],
+  ]);
+  const shared = [
+    ...[String(retention), k.eventsChannel(pool), streamMaxLen],
+    ...[String(opts.usageRetentionMs ?? USAGE_RETENTION_MS), k.cancelChannel(pool)],
+    String(Math.min(opts.payloadRetentionMs ?? PAYLOAD_RETENTION_MS, retention)),
+    String(Math.min(opts.eventsRetentionMs ?? EVENTS_RETENTION_MS, retention)),
+  ];
+  const perJob = jobs.flatMap((j) => [
+    ...[String(j.now), j.status, j.id, j.allowedFrom.join(','), trimBound(j.now, retention)],
+    ...[String(j.usage.input_tokens), String(j.usage.output_tokens), j.tail, j.output],
+    ...[String(j.fields.length), ...j.fields],
+  ]);
+  return [keys.length, ...keys, ...shared, ...perJob];
+}
+
+export function finishResult([code, st]: [number, string]): FinishResult {
+  if (code === 1) return { kind: 'written', previous: st as JobStatus };
+  if (code === 0) return { kind: 'missing' };
+  if (code === -1) return { kind: 'terminal', current: st as JobStatus };
+  return { kind: 'not_allowed', current: st as JobStatus };
+}
