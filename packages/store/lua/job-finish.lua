@@ -9,6 +9,12 @@
   finished job's payload without `out` has expired) and its own expiry; the
   record keeps the id of the `done` event as `done_id`.
 
+  What several jobs of the call share is written once for the call, after
+  every job's guard: one HINCRBY per usage hash and field, one DECRBY per
+  active counter and one PUBLISH of every finished id (space-separated, see
+  eventsChannel in core's keys.ts) instead of one each per job. Jobs that are
+  missing or already terminal count nowhere.
+
   KEYS
     [1..] seven per job, in the order of the jobs in ARGV: the job hash, its
           event stream, the tenant's job index (zset, all scores 0, ordered by
@@ -20,8 +26,9 @@
     [2] eventsChannel        pub/sub channel of job events (the pool's)
     [3] eventsMaxLen         the event streams' max length
     [4] usageRetentionMs
-    [5] cancelChannel        a canceled job's id is published there, so the
-                             worker running it aborts the backend call
+    [5] cancelChannel        a canceled job's id is published there (one
+                             message per job: the worker reads one id), so
+                             the worker running it aborts the backend call
     [6] payloadRetentionMs   at most the retention
     [7] eventsRetentionMs    how long late SSE readers replay from the stream,
                              after which they replay from the record
@@ -53,6 +60,20 @@ local function xadd(key, ...)
   return redis.call('XADD', key, 'MAXLEN', '~', eventsMaxLen, '*', ...)
 end
 
+-- What the call's finished jobs add up to: their ids, and per (key, field) in
+-- order of first use, the active counters' decrements and the usage increments.
+local finished, active, usage = {}, {}, {}
+local function tally(sums, key, field, n)
+  local id = key .. '\0' .. field
+  local e = sums[id]
+  if not e then
+    e = {key, field, 0}
+    sums[id] = e
+    sums[#sums + 1] = e
+  end
+  e[3] = e[3] + n
+end
+
 -- k: the job's keys (record, events, index, active, usage, outbox, payload); j: its ARGV entries.
 local function finish(k, j, fields)
   local now, status, jobId, allowedBefore, trimBelow = j[1], j[2], j[3], j[4], j[5]
@@ -71,17 +92,33 @@ local function finish(k, j, fields)
   redis.call('HSET', k[7], 'out', output)
   redis.call('PEXPIRE', k[7], payloadRetentionMs)
   if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', k[3], '-', '(' .. trimBelow) end
-  if redis.call('DECR', k[4]) < 0 then redis.call('SET', k[4], 0) end
-  -- The day's hash gets its expiry with its model's first job; later jobs leave it be.
-  if redis.call('HINCRBY', k[5], f[2] .. '|jobs', 1) == 1 then redis.call('PEXPIRE', k[5], usageRetentionMs) end
-  if inputTokens ~= '0' then redis.call('HINCRBY', k[5], f[2] .. '|input_tokens', inputTokens) end
-  if outputTokens ~= '0' then redis.call('HINCRBY', k[5], f[2] .. '|output_tokens', outputTokens) end
+  tally(active, k[4], '', 1)
+  tally(usage, k[5], f[2] .. '|jobs', 1)
+  tally(usage, k[5], f[2] .. '|input_tokens', tonumber(inputTokens))
+  tally(usage, k[5], f[2] .. '|output_tokens', tonumber(outputTokens))
   if f[3] then
     redis.call('XADD', k[6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
   end
-  redis.call('PUBLISH', eventsChannel, jobId)
+  finished[#finished + 1] = jobId
   if status == 'canceled' then redis.call('PUBLISH', cancelChannel, jobId) end
   return {1, st}
+end
+
+-- Never below zero, as a DECR per job that resets a negative count would leave it.
+local function release()
+  for _, e in ipairs(active) do
+    if redis.call('DECRBY', e[1], e[3]) < 0 then redis.call('SET', e[1], 0) end
+  end
+end
+
+-- The day's hash gets its expiry with its model's first jobs; later ones leave it be.
+local function count()
+  for _, e in ipairs(usage) do
+    local key, field, n = e[1], e[2], e[3]
+    if n ~= 0 and redis.call('HINCRBY', key, field, n) == n and string.sub(field, -5) == '|jobs' then
+      redis.call('PEXPIRE', key, usageRetentionMs)
+    end
+  end
 end
 
 local results, a = {}, 8
@@ -91,4 +128,7 @@ for i = 1, #KEYS / 7 do
   results[i] = finish(k, {unpack(ARGV, a, a + 8)}, {unpack(ARGV, a + 10, a + 9 + n)})
   a = a + 10 + n
 end
+release()
+count()
+if #finished > 0 then redis.call('PUBLISH', eventsChannel, table.concat(finished, ' ')) end
 return results
