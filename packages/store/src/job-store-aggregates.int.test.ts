@@ -91,6 +91,27 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
     redis.disconnect();
   });
 
+  it('creates a transaction’s jobs in one call: one ZADD per tenant index, one INCRBY per counter', async () => {
+    const jobs = [...['t1', 't1', 't1', 't2'].entries()].map(([i, tenant]) => ({
+      ...{ id: newJobId(POOL), tenant, pool: POOL, createdAt: Date.now() + i, request: requestOf('m1') },
+    }));
+    const log = await commandLog(redis);
+    await store.appendCreates(store.transaction(), jobs).exec();
+    const seen = await log.done();
+    expect(count(seen, 'client', 'evalsha') + count(seen, 'client', 'eval')).toBe(1);
+    expect([count(seen, 'lua', 'zadd'), count(seen, 'lua', 'incrby'), count(seen, 'lua', 'incr')]).toEqual([2, 2, 0]);
+    expect(count(seen, 'lua', 'hset')).toBe(8);
+    expect([await active('t1'), await active('t2')]).toEqual([3, 1]);
+    const listed = await store.list('t1', [POOL], { limit: 10 });
+    expect(listed.data.map((r) => r.id)).toEqual(
+      jobs
+        .slice(0, 3)
+        .map((j) => j.id)
+        .reverse(),
+    );
+    expect((await store.get(jobs[3]?.id ?? ''))?.record).toMatchObject({ status: 'queued', model: 'sim/m1' });
+  });
+
   it('starts: one message of the ids whose status changed', async () => {
     const [a, b, running] = await created('s1', 'm1', 3);
     await store.start(running, 1);
