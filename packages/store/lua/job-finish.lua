@@ -60,18 +60,25 @@ local function xadd(key, ...)
   return redis.call('XADD', key, 'MAXLEN', '~', eventsMaxLen, '*', ...)
 end
 
--- What the call's finished jobs add up to: their ids, and per (key, field) in
--- order of first use, the active counters' decrements and the usage increments.
-local finished, active, usage = {}, {}, {}
-local function tally(sums, key, field, n)
-  local id = key .. '\0' .. field
-  local e = sums[id]
-  if not e then
-    e = {key, field, 0}
-    sums[id] = e
-    sums[#sums + 1] = e
+-- What the call's finished jobs add up to, each key in order of first use: their ids, each active
+-- counter's decrement, and per usage hash and model {key, model, jobs, input tokens, output tokens}.
+local finished, released, counters, usage = {}, {}, {}, {}
+
+local function tally(k, model, inputTokens, outputTokens)
+  local counter = k[4]
+  if not released[counter] then
+    released[counter] = 0
+    counters[#counters + 1] = counter
   end
-  e[3] = e[3] + n
+  released[counter] = released[counter] + 1
+  local id = k[5] .. '|' .. model
+  local u = usage[id]
+  if not u then
+    u = {k[5], model, 0, 0, 0}
+    usage[id] = u
+    usage[#usage + 1] = u
+  end
+  u[3], u[4], u[5] = u[3] + 1, u[4] + tonumber(inputTokens), u[5] + tonumber(outputTokens)
 end
 
 -- k: the job's keys (record, events, index, active, usage, outbox, payload); j: its ARGV entries.
@@ -92,10 +99,7 @@ local function finish(k, j, fields)
   redis.call('HSET', k[7], 'out', output)
   redis.call('PEXPIRE', k[7], payloadRetentionMs)
   if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', k[3], '-', '(' .. trimBelow) end
-  tally(active, k[4], '', 1)
-  tally(usage, k[5], f[2] .. '|jobs', 1)
-  tally(usage, k[5], f[2] .. '|input_tokens', tonumber(inputTokens))
-  tally(usage, k[5], f[2] .. '|output_tokens', tonumber(outputTokens))
+  tally(k, f[2], inputTokens, outputTokens)
   if f[3] then
     redis.call('XADD', k[6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
   end
@@ -104,20 +108,20 @@ local function finish(k, j, fields)
   return {1, st}
 end
 
--- Never below zero, as a DECR per job that resets a negative count would leave it.
+-- Never below zero, as a DECR per job that reset a negative count left it.
 local function release()
-  for _, e in ipairs(active) do
-    if redis.call('DECRBY', e[1], e[3]) < 0 then redis.call('SET', e[1], 0) end
+  for _, counter in ipairs(counters) do
+    if redis.call('DECRBY', counter, released[counter]) < 0 then redis.call('SET', counter, 0) end
   end
 end
 
 -- The day's hash gets its expiry with its model's first jobs; later ones leave it be.
 local function count()
-  for _, e in ipairs(usage) do
-    local key, field, n = e[1], e[2], e[3]
-    if n ~= 0 and redis.call('HINCRBY', key, field, n) == n and string.sub(field, -5) == '|jobs' then
-      redis.call('PEXPIRE', key, usageRetentionMs)
-    end
+  for _, u in ipairs(usage) do
+    local key, model, jobs = u[1], u[2], u[3]
+    if redis.call('HINCRBY', key, model .. '|jobs', jobs) == jobs then redis.call('PEXPIRE', key, usageRetentionMs) end
+    if u[4] ~= 0 then redis.call('HINCRBY', key, model .. '|input_tokens', u[4]) end
+    if u[5] ~= 0 then redis.call('HINCRBY', key, model .. '|output_tokens', u[5]) end
   end
 end
 
