@@ -1,4 +1,4 @@
-import { ChannelListener } from '@inferq/store';
+import { ChannelListener, messageIds } from '@inferq/store';
 import type { RedisClient } from '@inferq/store';
 
 /**
@@ -48,9 +48,9 @@ export class JobSubscription {
 }
 
 /**
- * Long-poll and SSE support over the store's events channels (the job id is
- * published after every status change) and tokens channels (after every
- * batch of streamed tokens), one of each per pool: one subscriber connection
+ * Long-poll and SSE support over the store's events channels (the ids of the
+ * jobs whose status changed, several to a message) and tokens channels (after
+ * every batch of streamed tokens), one of each per pool: one subscriber connection
  * per api process and an in-memory map of job id -> subscriptions. No polling
  * of Redis.
  */
@@ -61,9 +61,9 @@ export class JobWatcher {
 
   constructor(subscriber: RedisClient, channels: { events: string[]; tokens: string[] }) {
     const tokens = new Set(channels.tokens);
-    this.listener = new ChannelListener(subscriber, [...channels.events, ...tokens], (ch, id) => {
-      if (tokens.has(ch)) this.subs.get(id)?.forEach((s) => s.tokens && s.notify());
-      else this.subs.get(id)?.forEach((s) => s.notify());
+    this.listener = new ChannelListener(subscriber, [...channels.events, ...tokens], (ch, message) => {
+      const onlyTokens = tokens.has(ch);
+      for (const id of messageIds(message)) this.subs.get(id)?.forEach((s) => (!onlyTokens || s.tokens) && s.notify());
     });
   }
 

@@ -107,7 +107,9 @@ export function redisKeys(prefix: string) {
     /**
      * Pub/sub, one channel per pool in the pool's slot (sharded on a Cluster, published by the
      * transition scripts): the id of every job of the pool whose status changed (long-polls and
-     * SSE relays listen).
+     * SSE relays listen). A message carries the ids of one script call's jobs, separated by single
+     * spaces (a job id never has one; see JOB_ID_PATTERN): `<id>` or `<id> <id> ...`. Readers split
+     * it (store's `messageIds`).
      */
     eventsChannel: (pool: string) => `${poolTag(prefix, pool)}:events`,
     /** The id of a job of the pool canceled while it may be running (its worker aborts the call). */

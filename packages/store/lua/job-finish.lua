@@ -9,6 +9,12 @@
   finished job's payload without `out` has expired) and its own expiry; the
   record keeps the id of the `done` event as `done_id`.
 
+  What several jobs of the call share is written once for the call, after
+  every job's guard: one HINCRBY per usage hash and field, one DECRBY per
+  active counter and one PUBLISH of every finished id (space-separated, see
+  eventsChannel in core's keys.ts) instead of one each per job. Jobs that are
+  missing or already terminal count nowhere.
+
   KEYS
     [1..] seven per job, in the order of the jobs in ARGV: the job hash, its
           event stream, the tenant's job index (zset, all scores 0, ordered by
@@ -20,8 +26,9 @@
     [2] eventsChannel        pub/sub channel of job events (the pool's)
     [3] eventsMaxLen         the event streams' max length
     [4] usageRetentionMs
-    [5] cancelChannel        a canceled job's id is published there, so the
-                             worker running it aborts the backend call
+    [5] cancelChannel        a canceled job's id is published there (one
+                             message per job: the worker reads one id), so
+                             the worker running it aborts the backend call
     [6] payloadRetentionMs   at most the retention
     [7] eventsRetentionMs    how long late SSE readers replay from the stream,
                              after which they replay from the record
@@ -53,6 +60,27 @@ local function xadd(key, ...)
   return redis.call('XADD', key, 'MAXLEN', '~', eventsMaxLen, '*', ...)
 end
 
+-- What the call's finished jobs add up to, each key in order of first use: their ids, each active
+-- counter's decrement, and per usage hash and model {key, model, jobs, input tokens, output tokens}.
+local finished, released, counters, usage = {}, {}, {}, {}
+
+local function tally(k, model, inputTokens, outputTokens)
+  local counter = k[4]
+  if not released[counter] then
+    released[counter] = 0
+    counters[#counters + 1] = counter
+  end
+  released[counter] = released[counter] + 1
+  local id = k[5] .. '|' .. model
+  local u = usage[id]
+  if not u then
+    u = {k[5], model, 0, 0, 0}
+    usage[id] = u
+    usage[#usage + 1] = u
+  end
+  u[3], u[4], u[5] = u[3] + 1, u[4] + tonumber(inputTokens), u[5] + tonumber(outputTokens)
+end
+
 -- k: the job's keys (record, events, index, active, usage, outbox, payload); j: its ARGV entries.
 local function finish(k, j, fields)
   local now, status, jobId, allowedBefore, trimBelow = j[1], j[2], j[3], j[4], j[5]
@@ -71,17 +99,30 @@ local function finish(k, j, fields)
   redis.call('HSET', k[7], 'out', output)
   redis.call('PEXPIRE', k[7], payloadRetentionMs)
   if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', k[3], '-', '(' .. trimBelow) end
-  if redis.call('DECR', k[4]) < 0 then redis.call('SET', k[4], 0) end
-  -- The day's hash gets its expiry with its model's first job; later jobs leave it be.
-  if redis.call('HINCRBY', k[5], f[2] .. '|jobs', 1) == 1 then redis.call('PEXPIRE', k[5], usageRetentionMs) end
-  if inputTokens ~= '0' then redis.call('HINCRBY', k[5], f[2] .. '|input_tokens', inputTokens) end
-  if outputTokens ~= '0' then redis.call('HINCRBY', k[5], f[2] .. '|output_tokens', outputTokens) end
+  tally(k, f[2], inputTokens, outputTokens)
   if f[3] then
     redis.call('XADD', k[6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
   end
-  redis.call('PUBLISH', eventsChannel, jobId)
+  finished[#finished + 1] = jobId
   if status == 'canceled' then redis.call('PUBLISH', cancelChannel, jobId) end
   return {1, st}
+end
+
+-- Never below zero, as a DECR per job that reset a negative count left it.
+local function release()
+  for _, counter in ipairs(counters) do
+    if redis.call('DECRBY', counter, released[counter]) < 0 then redis.call('SET', counter, 0) end
+  end
+end
+
+-- The day's hash gets its expiry with its model's first jobs; later ones leave it be.
+local function count()
+  for _, u in ipairs(usage) do
+    local key, model, jobs = u[1], u[2], u[3]
+    if redis.call('HINCRBY', key, model .. '|jobs', jobs) == jobs then redis.call('PEXPIRE', key, usageRetentionMs) end
+    if u[4] ~= 0 then redis.call('HINCRBY', key, model .. '|input_tokens', u[4]) end
+    if u[5] ~= 0 then redis.call('HINCRBY', key, model .. '|output_tokens', u[5]) end
+  end
 end
 
 local results, a = {}, 8
@@ -91,4 +132,7 @@ for i = 1, #KEYS / 7 do
   results[i] = finish(k, {unpack(ARGV, a, a + 8)}, {unpack(ARGV, a + 10, a + 9 + n)})
   a = a + 10 + n
 end
+release()
+count()
+if #finished > 0 then redis.call('PUBLISH', eventsChannel, table.concat(finished, ' ')) end
 return results

@@ -4,9 +4,10 @@
 
   Every job record state transition is one script, so a late or duplicate
   attempt can never overwrite a terminal status: the guard and the write are
-  atomic. Each started job also appends to its event stream and publishes its
-  id on the events channel. The job's input comes back beside its record, so
-  the worker needs no second read.
+  atomic. Each started job also appends to its event stream; the ids of the
+  call's jobs that changed status go out in one message on the events channel
+  (space-separated, see eventsChannel in core's keys.ts). The job's input
+  comes back beside its record, so the worker needs no second read.
 
   KEYS
     [1..] four per job, in the order of the jobs in ARGV: the job hash, its
@@ -28,6 +29,8 @@ local now = ARGV[1]
 local eventsChannel = ARGV[2]
 local eventsMaxLen = ARGV[3]
 
+local changed = {}
+
 local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt)
   local f = redis.call('HMGET', recordKey, 'status', 'req', 'created_at', 'model', 'webhook', 'first_started_at')
   local st = f[1]
@@ -43,7 +46,7 @@ local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt
     if f[5] then
       redis.call('XADD', outboxKey, 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', 'running', 'at', now)
     end
-    redis.call('PUBLISH', eventsChannel, jobId)
+    changed[#changed + 1] = jobId
   end
   return {1, f[2] or false, f[3] or false, f[4] or false, redis.call('HGET', payloadKey, 'in') or false}
 end
@@ -53,4 +56,5 @@ for i = 1, #KEYS / 4 do
   local k, a = (i - 1) * 4, 3 + (i - 1) * 2
   results[i] = start(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], ARGV[a + 1], ARGV[a + 2])
 end
+if #changed > 0 then redis.call('PUBLISH', eventsChannel, table.concat(changed, ' ')) end
 return results

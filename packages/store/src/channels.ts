@@ -2,6 +2,15 @@ import type { RedisClient } from './redis';
 import { shardedPubSub } from './redis';
 
 /**
+ * The job ids of a message on an events or tokens channel: the transition scripts publish one
+ * call's ids together, separated by single spaces (see eventsChannel in core's keys.ts); a
+ * message of one job is its id alone.
+ */
+export function messageIds(message: string): string[] {
+  return message.split(' ');
+}
+
+/**
  * The messages of some pub/sub channels, heard on a process's subscriber
  * connection (createRedis role `subscriber`). Several listeners may share one
  * connection: each hears only its own channels. On a Cluster the channels are

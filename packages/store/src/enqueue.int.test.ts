@@ -1,10 +1,11 @@
 import { JobRequest, newJobId, schedulerKeys } from '@inferq/core';
 import { describeOnTargets, dropPrefix, testPrefix } from '@inferq/testkit';
 import type { RedisTargetInfo } from '@inferq/testkit';
-import { enqueueNewJob } from './enqueue';
+import { Enqueuer, enqueueNewJob } from './enqueue';
 import { JobStore } from './job-store';
 import { PoolQueues } from './pool-queues';
 import { PoolScheduler } from './scheduler/pool-scheduler';
+import { Promotion } from './scheduler/promotion';
 import { createRedis } from './redis';
 import type { RedisClient } from './redis';
 
@@ -27,6 +28,20 @@ describeOnTargets('the enqueue transaction', (on) => {
     await queues.close();
     redis?.disconnect();
     await dropPrefix(prefix, target);
+  });
+
+  // Its own pool: the jobs stay in its backlog, out of the way of the other tests' picks.
+  it('writes one turn’s records of a pool in one create call', async () => {
+    const promotion = new Promotion(store, queues, new PoolScheduler(redis, prefix));
+    const enqueuer = new Enqueuer(store, promotion, undefined, true);
+    const creates = jest.spyOn(store, 'appendCreates');
+    const jobs = ['v', 'v', 'w'].map((tenant) => ({ id: newJobId('bulk'), tenant, pool: 'bulk', request }));
+    await Promise.all(jobs.map((job) => enqueuer.enqueue({ ...job, createdAt: Date.now() })));
+    expect(creates).toHaveBeenCalledTimes(1);
+    creates.mockRestore();
+    const records = await Promise.all(jobs.map((job) => store.get(job.id)));
+    expect(records.map((r) => r?.record.status)).toEqual(['queued', 'queued', 'queued']);
+    expect([await store.activeCount('v', ['bulk']), await store.activeCount('w', ['bulk'])]).toEqual([2, 1]);
   });
 
   describe('enqueueNewJob', () => {

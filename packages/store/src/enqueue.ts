@@ -56,7 +56,7 @@ export class Enqueuer {
    */
   private async submitToPool(pool: string, jobs: NewJob[]): Promise<{ handOver: Promise<void> }> {
     const tx = this.store.transaction();
-    for (const job of jobs) this.store.appendCreate(tx, job);
+    this.store.appendCreates(tx, jobs);
     this.promotion.scheduler.appendSubmit(tx, pool, jobs.map(toSchedJob));
     const results = await tx.exec();
     if (results === null) throw new Error('the enqueue transaction was aborted');

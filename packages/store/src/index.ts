@@ -49,4 +49,4 @@ export { SecurityChannel } from './tenancy/security-channel';
 export type { ForgetsCached } from './tenancy/security-channel';
 export { usageReport, daysBetween } from './tenancy/usage-report';
 export { tokensToday } from './tenancy/daily-tokens';
-export { ChannelListener } from './channels';
+export { ChannelListener, messageIds } from './channels';

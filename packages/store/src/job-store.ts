@@ -9,11 +9,11 @@ import { poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
 import { luaScript } from './lua-files';
-import { decodePayload, encodePayload, encodePayloadSync } from './payload-codec';
-import { encodeNewJob, requestJson } from './record-codec';
+import { decodePayload, encodePayload } from './payload-codec';
+import { requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { withLuaCommands } from './lua-commands';
-import { finishArgs, finishResult, startArgs } from './job-transitions';
+import { createArgs, finishArgs, finishResult, startArgs } from './job-transitions';
 
 // The scripts' text, read once from packages/store/lua (see lua-files.ts).
 const START_LUA = luaScript('job-start');
@@ -23,13 +23,7 @@ const CREATE_LUA = luaScript('job-create');
 
 /** A transaction of this store's connection, with its scripts. */
 type ScriptedTx = ChainableCommander & {
-  iqCreate(
-    record: string,
-    payload: string,
-    index: string,
-    active: string,
-    ...argv: Array<string | Buffer>
-  ): ChainableCommander;
+  iqCreate(numKeys: number, ...keysThenArgv: Array<string | Buffer>): ChainableCommander;
 };
 
 export type { FinishResult, JobStoreOptions, StartResult } from './job-store-types';
@@ -56,7 +50,7 @@ export class JobStore {
       iqStart: { lua: withPublish(START_LUA, redis) },
       iqFinish: { lua: withPublish(FINISH_LUA, redis) },
       iqRequeue: { numberOfKeys: 2, lua: withPublish(REQUEUE_LUA, redis) },
-      iqCreate: { numberOfKeys: 4, lua: CREATE_LUA },
+      iqCreate: { lua: CREATE_LUA },
     });
   }
 
@@ -78,22 +72,18 @@ export class JobStore {
     return job.payload === undefined ? { ...job, payload: await encodePayload(requestJson(job.request)) } : job;
   }
 
-  /** Appends the writes of a new queued record to a transaction of its pool's slot (see enqueueNewJob). */
+  /** Appends the writes of a new queued record to a transaction of its pool's slot. */
   appendCreate(tx: ChainableCommander, job: NewJob): ChainableCommander {
-    const payload = job.payload ?? encodePayloadSync(requestJson(job.request));
+    return this.appendCreates(tx, [job]);
+  }
+
+  /** Appends the writes of new queued records of one pool to a transaction of its slot (see enqueueNewJob). */
+  appendCreates(tx: ChainableCommander, jobs: readonly NewJob[]): ChainableCommander {
     // No event stream yet: the first transition opens it. A stream costs ~4.7 KB however few its entries
     // (Redis preallocates a 4 KB listpack node), more than the rest of a queued job; the SSE relay
     // stands in the `queued` status for a job that has none. One script call (lua/job-create.lua)
-    // for the record, payload, index and count: four commands cost the api ~4x the client-side work.
-    return (tx as ScriptedTx).iqCreate(
-      this.keys.job(job.id),
-      this.keys.jobPayload(job.id),
-      this.keys.tenantJobs(job.tenant, job.pool),
-      this.keys.tenantActive(job.tenant, job.pool),
-      job.id,
-      payload,
-      ...encodeNewJob(job),
-    );
+    // for every record, payload, index and count: a command per write cost the api ~4x the work.
+    return (tx as ScriptedTx).iqCreate(...createArgs(this.keys, jobs));
   }
 
   /** A record alone, queued in no pool (a cache hit completes it at once). */

@@ -1,12 +1,29 @@
 import type { JobStatus, RedisKeys } from '@inferq/core';
+import type { NewJob } from './record-codec';
+import { encodeNewJob, requestJson } from './record-codec';
+import { encodePayloadSync } from './payload-codec';
 import type { FinishItem, FinishResult, JobStoreOptions, StartItem } from './job-store-types';
 import { EVENTS_RETENTION_MS, PAYLOAD_RETENTION_MS, trimBound, USAGE_RETENTION_MS, utcDay } from './job-store-types';
 
 /*
- * The arguments of the batched transition scripts (lua/job-start.lua, lua/job-finish.lua): the
- * number of keys, the keys (a set per job, all in the pool's slot), then the shared ARGV and each
- * job's entries, in the order the scripts' headers give.
+ * The arguments of the batched transition scripts (lua/job-create.lua, lua/job-start.lua,
+ * lua/job-finish.lua): the number of keys, the keys (a set per job, all in the pool's slot), then
+ * the shared ARGV and each job's entries, in the order the scripts' headers give.
  */
+
+export function createArgs(k: RedisKeys, jobs: readonly NewJob[]): [number, ...Array<string | Buffer>] {
+  const keys = jobs.flatMap((j) => [
+    k.job(j.id),
+    k.jobPayload(j.id),
+    k.tenantJobs(j.tenant, j.pool),
+    k.tenantActive(j.tenant, j.pool),
+  ]);
+  const perJob = jobs.flatMap((j) => {
+    const fields = encodeNewJob(j);
+    return [j.id, j.payload ?? encodePayloadSync(requestJson(j.request)), String(fields.length), ...fields];
+  });
+  return [keys.length, ...keys, ...perJob];
+}
 
 export function startArgs(k: RedisKeys, pool: string, streamMaxLen: string, jobs: StartItem[]): [number, ...string[]] {
   const keys = jobs.flatMap(({ id }) => [k.job(id), k.jobEvents(id), k.webhookOutbox(pool), k.jobPayload(id)]);
