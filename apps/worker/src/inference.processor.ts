@@ -5,11 +5,12 @@ import type { FinishReason, JobError, Logger, ModelCatalog, ResolvedModel, Usage
 import { poolOfQueue, QueueJobData, toMessages } from '@inferq/core';
 import type { JobEventLog, JobStore, Promotion, ResponseCache, StoredRequest } from '@inferq/store';
 import { DEADLINE_ERROR, isCacheable } from '@inferq/store';
-import { classifyFailure, JobCanceledError, JobTimeoutError } from './failure';
+import { BackendCall } from './backend-call';
+import type { Attempt } from './backend-call';
+import { classifyFailure, JobTimeoutError } from './failure';
 import { failInvalidPayload } from './queue-failures';
 import type { InflightJobs } from './inflight-jobs';
 import { RetryableJobError } from './retry-policy';
-import { TokenSink } from './token-sink';
 import type { WorkerMetrics } from '@inferq/telemetry';
 
 export interface ProcessorDeps {
@@ -157,58 +158,37 @@ type AttemptResult =
     }
   | { ok: false; err: unknown; ttftMs: number | null };
 
-interface Attempt {
-  id: string;
-  attempt: number;
-  log: () => Logger;
-}
-
 async function runAttempt(
   deps: ProcessorDeps,
   a: Attempt,
   model: ResolvedModel,
   req: StoredRequest,
 ): Promise<AttemptResult> {
-  const { id } = a;
-  const ac = deps.inflight.begin(id);
-  const timer = setTimeout(() => ac.abort(new JobTimeoutError(req.timeout_s)), req.timeout_s * 1000);
-  const t0 = Date.now();
-  let ttftMs: number | null = null;
-  // A token write the job refuses means it was canceled (or taken over) meanwhile: stop paying for it.
-  const sink = new TokenSink(
-    (text, first) => deps.events.appendTokens(id, a.attempt, text, first ? ttftMs : null),
-    () => ac.abort(new JobCanceledError()),
-    a.log,
-  );
+  const running = deps.inflight.begin(a.id);
+  const timer = setTimeout(() => running.abort(new JobTimeoutError(req.timeout_s)), req.timeout_s * 1000);
+  const call = new BackendCall(deps.events, a, running);
   try {
-    const result = await deps.backendFor(model).generate(
-      { model: model.upstream, messages: toMessages(req.input), params: paramsFor(req, model) },
-      {
-        signal: ac.signal,
-        onToken: (text) => {
-          if (ttftMs === null) ttftMs = Date.now() - t0;
-          sink.push(text);
-        },
-      },
-    );
+    const result = await deps
+      .backendFor(model)
+      .generate({ model: model.upstream, messages: toMessages(req.input), params: paramsFor(req, model) }, call);
     // A cancel that lands as the call returns still wins: the record is already canceled.
-    if (ac.signal.aborted) return { ok: false, err: ac.signal.reason, ttftMs };
+    if (running.aborted) return { ok: false, err: running.reason, ttftMs: call.ttftMs };
     // The tokens not yet written ride along with the terminal write, before its status and `done`.
-    const tail = await sink.settle();
+    const tail = await call.sink.settle();
     return {
       ok: true,
       output: { text: result.text, finish_reason: result.finishReason },
       usage: result.usage,
-      ttftMs,
+      ttftMs: call.ttftMs,
       tail,
     };
   } catch (err) {
-    return { ok: false, err: ac.signal.aborted ? ac.signal.reason : err, ttftMs };
+    return { ok: false, err: running.aborted ? running.reason : err, ttftMs: call.ttftMs };
   } finally {
     clearTimeout(timer);
-    deps.inflight.end(id);
+    deps.inflight.end(a.id);
     // Every token is in the stream before the terminal status (and `done`) is written.
-    await sink.close();
+    await call.sink.close();
   }
 }
 

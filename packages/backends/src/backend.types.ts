@@ -8,8 +8,16 @@ export interface GenerateRequest {
 }
 
 export interface GenerateOptions {
-  /** Aborting it rejects generate() with signal.reason, so callers can tell cancel from timeout. */
-  signal: AbortSignal;
+  /**
+   * Aborting it rejects generate() with signal.reason, so callers can tell cancel from timeout.
+   * A caller may make it on first read (the worker does: few calls are ever aborted).
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Throws signal.reason when aborted, without making a signal made on first read: for a backend
+   * that only checks and never waits. Without it, read `signal`.
+   */
+  throwIfAborted?(): void;
   /** Called once per streamed text delta, in order. */
   onToken: (text: string) => void;
 }

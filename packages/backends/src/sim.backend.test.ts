@@ -63,6 +63,32 @@ describe('SimBackend', () => {
     );
   });
 
+  describe("with a caller's throwIfAborted (its signal made on first read, as the worker does)", () => {
+    const opts = (check: () => void) => ({
+      get signal(): AbortSignal {
+        throw new Error('the signal was read');
+      },
+      throwIfAborted: check,
+      onToken: () => undefined,
+    });
+
+    it('never reads the signal at zero latency', async () => {
+      const out = await new SimBackend({ ttftMs: 0, tokenMs: 0 }).generate(
+        req(),
+        opts(() => undefined),
+      );
+      expect(out.finishReason).toBe('stop');
+    });
+
+    it('rejects with the reason it throws', async () => {
+      const reason = new Error('canceled');
+      const check = () => {
+        throw reason;
+      };
+      await expect(new SimBackend({ ttftMs: 0, tokenMs: 0 }).generate(req(), opts(check))).rejects.toBe(reason);
+    });
+  });
+
   it('is cheap at zero latency', async () => {
     const sim = new SimBackend({ ttftMs: 0, tokenMs: 0 });
     const signal = new AbortController().signal;

@@ -10,6 +10,12 @@ export interface SimTiming {
   tokenMs: number;
 }
 
+/** Through the caller's own check where it gives one: a signal made on first read stays unmade at zero latency. */
+function throwIfAborted(opts: GenerateOptions): void {
+  if (opts.throwIfAborted) opts.throwIfAborted();
+  else opts.signal.throwIfAborted();
+}
+
 function lastUserMessage(messages: Message[]): string {
   for (let i = messages.length - 1; i >= 0; i--) if (messages[i].role === 'user') return messages[i].content;
   return '';
@@ -26,19 +32,19 @@ export class SimBackend implements Backend {
   constructor(private readonly timing: SimTiming) {}
 
   async generate(req: GenerateRequest, opts: GenerateOptions): Promise<GenerateResult> {
-    const { signal, onToken } = opts;
-    signal.throwIfAborted();
+    const { onToken } = opts;
+    throwIfAborted(opts);
     const all = splitWords(lastUserMessage(req.messages));
     const max = req.params.max_tokens;
     const cut = max !== undefined && all.length > max;
     const tokens = cut ? all.slice(0, max) : all;
     for (let i = 0; i < tokens.length; i++) {
       const ms = i === 0 ? this.timing.ttftMs : this.timing.tokenMs;
-      if (ms > 0) await delay(ms, signal);
+      if (ms > 0) await delay(ms, opts.signal);
       onToken(tokens[i]);
     }
-    if (tokens.length === 0 && this.timing.ttftMs > 0) await delay(this.timing.ttftMs, signal);
-    signal.throwIfAborted(); // the caller may have aborted from inside onToken
+    if (tokens.length === 0 && this.timing.ttftMs > 0) await delay(this.timing.ttftMs, opts.signal);
+    throwIfAborted(opts); // the caller may have aborted from inside onToken
     return {
       text: tokens.join(''),
       finishReason: cut ? 'length' : 'stop',
