@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { JobRequest, newJobId, poolQueueName, poolTag } from '@inferq/core';
+import { waitFor } from '@inferq/testkit';
 import { PoolQueues, PoolScheduler } from '@inferq/store';
 import { MAX_STALLED_COUNT } from './env';
 import { startWorker } from './index';
@@ -44,9 +45,9 @@ describe('a payload that does not parse when dequeued', () => {
       const rec = await h.terminal(id, 20_000);
       expect(rec).toMatchObject({ status: 'failed', error: { code: 'invalid_payload', retryable: false } });
       expect(await h.store.activeCount(tenant, ['default'])).toBe(0);
-      // Unrecoverable: BullMQ does not try it again.
-      const job = await raw.getJob(id);
-      expect(await job?.getState()).toBe('failed');
+      // Unrecoverable: BullMQ does not try it again. It moves the job a moment after the record ends,
+      // so the job is read once BullMQ says it failed.
+      const job = await waitFor(async () => ((await raw.getJobState(id)) === 'failed' ? raw.getJob(id) : undefined));
       expect(job?.attemptsMade).toBe(1);
     },
     30_000,
