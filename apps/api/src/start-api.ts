@@ -13,6 +13,7 @@ import {
 } from '@inferq/store';
 import { createApiApp } from './app';
 import { createBatchRuntime } from './batch/batch-runtime';
+import { createEnqueueConnection } from './enqueue-connection';
 import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
 import { JobWatcher } from './job-watcher';
@@ -44,18 +45,24 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const catalog = opts.catalog ?? loadCatalog(config.MODELS_FILE);
   const redis = createRedis(config, 'request');
   const subscriber = createRedis(config, 'subscriber');
-  const store = new JobStore(redis, {
+  const storeOptions = {
     prefix: config.QUEUE_PREFIX,
     retentionMs: config.JOB_RETENTION,
     payloadRetentionMs: config.PAYLOAD_RETENTION,
     eventsRetentionMs: config.EVENTS_RETENTION,
-  });
+  };
+  const store = new JobStore(redis, storeOptions);
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
   const watcher = new JobWatcher(subscriber, store.channels(catalog.pools()));
   const tenancy = createTenancy(config, redis, subscriber, logger, catalog.pools());
 
-  if (await whenReady(redis, 5000)) {
+  const onSchedError = (err: unknown) =>
+    logger.warn({ err }, 'handing picked jobs to BullMQ failed; workers repair it');
+  const enqueueing = createEnqueueConnection(config, storeOptions, { store, queues }, onSchedError);
+  const connections = [redis, subscriber, enqueueing.redis];
+
+  if ((await whenReady(redis, 5000)) && (await whenReady(enqueueing.redis, 5000))) {
     for (const w of await durabilityWarnings(redis)) logger.warn(w);
     await migrateLegacyKeys(redis, config.QUEUE_PREFIX);
     await watcher.start();
@@ -66,9 +73,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     void tenancy.channel.start();
   }
 
-  const onSchedError = (err: unknown) =>
-    logger.warn({ err }, 'handing picked jobs to BullMQ failed; workers repair it');
-  const { scheduler, promotion, enqueuer } = createScheduling(redis, config.QUEUE_PREFIX, store, queues, onSchedError);
+  const { scheduler, promotion } = createScheduling(redis, config.QUEUE_PREFIX, store, queues, onSchedError);
   // Deadlines pass in backlogs even while a pool has no worker: every api process sweeps them.
   const upkeep = new SchedulerUpkeep(promotion, queues, store, {
     pools: catalog.pools(),
@@ -83,7 +88,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     redis,
     store,
     queues,
-    enqueuer,
+    enqueuer: enqueueing.enqueuer,
     scheduler,
     promotion,
     throughput: new PoolThroughput(scheduler),
@@ -102,7 +107,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   } catch (err) {
     await upkeep.stop();
     await deps.batch.close();
-    await Promise.all([queues.close(), ...[redis, subscriber].map(closeRedis)]);
+    await Promise.all([queues.close(), ...connections.map(closeRedis)]);
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -122,7 +127,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
       await upkeep.stop();
       await queues.close();
       tenancy.channel.stop();
-      await Promise.all([redis, subscriber].map(closeRedis));
+      await Promise.all(connections.map(closeRedis));
     })());
   const routes = createRoutes(deps).map(({ method, path, auth }) => ({ method, path, auth }));
   return { url, port, close, routes };
