@@ -14,6 +14,7 @@ import {
 import { createApiApp } from './app';
 import { createBatchRuntime } from './batch/batch-runtime';
 import { createEnqueueConnection } from './enqueue-connection';
+import { expressServer } from './http/express-server';
 import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
 import { JobWatcher } from './job-watcher';
@@ -103,7 +104,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   deps.batch.start(deps);
   let server: Server;
   try {
-    server = await listen((port, host, cb) => app.listen(port, host, cb), config.PORT, config.HOST);
+    server = await listen((port, host, cb) => expressServer(app).listen(port, host, cb), config.PORT, config.HOST);
   } catch (err) {
     await upkeep.stop();
     await deps.batch.close();
@@ -141,11 +142,11 @@ function loadCatalog(file: string | undefined): ModelCatalog {
   }
 }
 
-type ListenFn = (port: number, host: string, cb: (err?: Error) => void) => Server;
+type ListenFn = (port: number, host: string, cb: () => void) => Server;
 
 function listen(fn: ListenFn, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = fn(port, host, (err) => (err ? reject(err) : resolve(server)));
+    const server = fn(port, host, () => resolve(server));
     server.once('error', reject);
   });
 }
