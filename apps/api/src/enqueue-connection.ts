@@ -13,7 +13,7 @@ export interface EnqueueConnection {
  * The submit's transaction on a connection of its own. ioredis copies every
  * script defined on a connection onto each MULTI it builds: ~75 on the
  * request connection (BullMQ's and every store's), ~100 us per transaction
- * on this api. This one carries only the record's and the scheduler's.
+ * in a CPU profile of this api. This one carries only the record's and the scheduler's.
  * What the pool picks at once is still handed over (and deadline failures
  * written) through the shared connection's queues and store.
  */
