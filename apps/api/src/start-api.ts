@@ -13,6 +13,8 @@ import {
 } from '@inferq/store';
 import { createApiApp } from './app';
 import { createBatchRuntime } from './batch/batch-runtime';
+import { createEnqueueConnection } from './enqueue-connection';
+import { expressServer } from './http/express-server';
 import type { ApiDeps, RedisClient } from './deps';
 import type { ApiConfig } from './env';
 import { JobWatcher } from './job-watcher';
@@ -44,18 +46,24 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   const catalog = opts.catalog ?? loadCatalog(config.MODELS_FILE);
   const redis = createRedis(config, 'request');
   const subscriber = createRedis(config, 'subscriber');
-  const store = new JobStore(redis, {
+  const storeOptions = {
     prefix: config.QUEUE_PREFIX,
     retentionMs: config.JOB_RETENTION,
     payloadRetentionMs: config.PAYLOAD_RETENTION,
     eventsRetentionMs: config.EVENTS_RETENTION,
-  });
+  };
+  const store = new JobStore(redis, storeOptions);
   // Producers share the fail-fast connection: a submit while Redis is down answers 503 at once.
   const queues = new PoolQueues(redis, config.QUEUE_PREFIX);
   const watcher = new JobWatcher(subscriber, store.channels(catalog.pools()));
   const tenancy = createTenancy(config, redis, subscriber, logger, catalog.pools());
 
-  if (await whenReady(redis, 5000)) {
+  const onSchedError = (err: unknown) =>
+    logger.warn({ err }, 'handing picked jobs to BullMQ failed; workers repair it');
+  const enqueueing = createEnqueueConnection(config, storeOptions, { store, queues }, onSchedError);
+  const connections = [redis, subscriber, enqueueing.redis];
+
+  if ((await whenReady(redis, 5000)) && (await whenReady(enqueueing.redis, 5000))) {
     for (const w of await durabilityWarnings(redis)) logger.warn(w);
     await migrateLegacyKeys(redis, config.QUEUE_PREFIX);
     await watcher.start();
@@ -66,9 +74,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     void tenancy.channel.start();
   }
 
-  const onSchedError = (err: unknown) =>
-    logger.warn({ err }, 'handing picked jobs to BullMQ failed; workers repair it');
-  const { scheduler, promotion, enqueuer } = createScheduling(redis, config.QUEUE_PREFIX, store, queues, onSchedError);
+  const { scheduler, promotion } = createScheduling(redis, config.QUEUE_PREFIX, store, queues, onSchedError);
   // Deadlines pass in backlogs even while a pool has no worker: every api process sweeps them.
   const upkeep = new SchedulerUpkeep(promotion, queues, store, {
     pools: catalog.pools(),
@@ -83,7 +89,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
     redis,
     store,
     queues,
-    enqueuer,
+    enqueuer: enqueueing.enqueuer,
     scheduler,
     promotion,
     throughput: new PoolThroughput(scheduler),
@@ -98,11 +104,11 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
   deps.batch.start(deps);
   let server: Server;
   try {
-    server = await listen((port, host, cb) => app.listen(port, host, cb), config.PORT, config.HOST);
+    server = await listen((port, host, cb) => expressServer(app).listen(port, host, cb), config.PORT, config.HOST);
   } catch (err) {
     await upkeep.stop();
     await deps.batch.close();
-    await Promise.all([queues.close(), ...[redis, subscriber].map(closeRedis)]);
+    await Promise.all([queues.close(), ...connections.map(closeRedis)]);
     throw err;
   }
   const { port } = server.address() as AddressInfo;
@@ -122,7 +128,7 @@ export async function startApi(config: ApiConfig, opts: StartApiOptions = {}): P
       await upkeep.stop();
       await queues.close();
       tenancy.channel.stop();
-      await Promise.all([redis, subscriber].map(closeRedis));
+      await Promise.all(connections.map(closeRedis));
     })());
   const routes = createRoutes(deps).map(({ method, path, auth }) => ({ method, path, auth }));
   return { url, port, close, routes };
@@ -136,11 +142,11 @@ function loadCatalog(file: string | undefined): ModelCatalog {
   }
 }
 
-type ListenFn = (port: number, host: string, cb: (err?: Error) => void) => Server;
+type ListenFn = (port: number, host: string, cb: () => void) => Server;
 
 function listen(fn: ListenFn, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = fn(port, host, (err) => (err ? reject(err) : resolve(server)));
+    const server = fn(port, host, () => resolve(server));
     server.once('error', reject);
   });
 }
