@@ -31,5 +31,9 @@ for i = 1, #all, 2 do
   local slots, expires = string.match(all[i+1], '^(%d+)|(%d+)$')
   if tonumber(expires) < now then redis.call('HDEL', workersKey, all[i]) else cap = cap + tonumber(slots) end
 end
-redis.call('SET', base .. 'cap', cap)
+-- The statement restates the count of jobs in flight too: it is kept by every script that changes
+-- `inflight`, and this bounds how long any slip could last.
+local st = state()
+st.cap = cap
+st.busy = redis.call('HLEN', inflightKey)
 return pick(now)

@@ -15,11 +15,13 @@
 --@include includes/scheduler-common.lua
 local nowMs = ARGV[2]
 
+local st = state()
 for i = 3, #ARGV do
   local entry = redis.call('HGET', inflightKey, ARGV[i])
   if entry then
     redis.call('HDEL', inflightKey, ARGV[i])
     redis.call('HSET', retryingKey, ARGV[i], entry)
+    st.busy = st.busy - 1
   end
 end
 return pick(tonumber(nowMs))

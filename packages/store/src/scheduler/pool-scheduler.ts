@@ -154,7 +154,7 @@ export class PoolScheduler {
 
   /** Jobs ever handed to BullMQ in the pool: a counter whose rate is the pool's throughput. */
   async picked(pool: string): Promise<number> {
-    return Number((await this.redis.get(this.keys(pool).picked)) ?? 0);
+    return Number((await this.redis.hget(this.keys(pool).state, 'picked')) ?? 0);
   }
 
   async stats(pool: string): Promise<PoolStats> {
