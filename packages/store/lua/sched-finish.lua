@@ -3,15 +3,19 @@
   slots free up, each tenant's charge is corrected from the estimate to the
   real tokens, then the pool picks while it has free slots. The job may be in
   flight or waiting out a retry delay; an id in neither (or named twice) is
-  skipped, so a repeated finish corrects nothing twice. The call reads its
-  jobs' entries in one HMGET and deletes them in one HDEL.
+  skipped, so a repeated finish corrects nothing twice. A job that comes alone
+  with its charge (what its BullMQ job carries) is not read: HDEL's reply says
+  whether it was in flight. Otherwise the call reads its jobs' entries in one
+  HMGET and deletes them in one HDEL.
 
   KEYS
     [1] (routing only) the pool's inflight hash
   ARGV
     [1] base   the pool's key base (read by the prelude)
     [2] nowMs
-    [3..] jobs, 2 values each: id, real tokens ('' keeps the estimate; 0 refunds it)
+    [3..] jobs, 3 values each: id, real tokens ('' keeps the estimate; 0
+          refunds it), its charge `<level>|<tenant>|<estimate>|<weight>|` as
+          picked ('' when the caller does not know it)
   Returns
     {promoted, expired} (see pick in includes/scheduler-common.lua)
 ]]
@@ -58,15 +62,26 @@ local function release(key, idx)
   return missing
 end
 
-local idx, seen = {}, {}
-for i = 3, #ARGV, 2 do
-  if not seen[ARGV[i]] then
-    seen[ARGV[i]] = true
-    idx[#idx + 1] = i
+-- The index of the call's one job when it comes alone with its charge.
+local alone = #ARGV == 5 and ARGV[#ARGV] ~= '' and #ARGV - 2
+if alone then
+  if redis.call('HDEL', inflightKey, ARGV[alone]) == 1 then
+    st.busy = st.busy - 1
+    settle(ARGV[alone + 2], ARGV[alone + 1])
+  else
+    release(retryingKey, {alone})
   end
+else
+  local idx, seen = {}, {}
+  for i = 3, #ARGV, 3 do
+    if not seen[ARGV[i]] then
+      seen[ARGV[i]] = true
+      idx[#idx + 1] = i
+    end
+  end
+  local missing = release(inflightKey, idx)
+  if #missing > 0 then release(retryingKey, missing) end
 end
-local missing = release(inflightKey, idx)
-if #missing > 0 then release(retryingKey, missing) end
 -- One correction per tenant: of its virtual time while it is ready, else of the time saved for its return.
 for _, c in ipairs(order) do
   local level, tenant, field = c[1], c[2], c[3]

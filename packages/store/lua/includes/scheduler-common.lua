@@ -184,7 +184,7 @@ local function take(p, head, job)
   head.moved[e.t] = true
   p.entries[#p.entries + 1] = id
   p.entries[#p.entries + 1] = table.concat({level, e.t, est, w, p.now, attempts, model}, '|')
-  for _, x in ipairs({id, tostring(level), e.t, attempts, model}) do p.promoted[#p.promoted + 1] = x end
+  for _, x in ipairs({id, tostring(level), e.t, attempts, model, est, w}) do p.promoted[#p.promoted + 1] = x end
   p.free = p.free - 1
 end
 
@@ -207,8 +207,8 @@ end
 
 -- Picks jobs in the order of service while the pool has free slots.
 -- pending: level|tenant -> change of its pending estimates so far (finish passes what ended), or nil.
--- Returns {promoted, expired}: promoted as id, level, tenant, attempts, model quintuples; expired
--- (deadline passed while queued) as id, tenant pairs.
+-- Returns {promoted, expired}: promoted as id, level, tenant, attempts, model, estimate, weight
+-- septuples; expired (deadline passed while queued) as id, tenant pairs.
 local function pick(now, pending)
   local st = state()
   local p = {now = now, st = st, free = st.cap - st.busy, promoted = {}, expired = {}, entries = {}, undated = {}, charged = pending or {}}

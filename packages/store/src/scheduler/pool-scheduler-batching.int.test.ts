@@ -6,7 +6,7 @@ import type { RedisClient } from '../redis';
 import { PoolScheduler } from './pool-scheduler';
 import type { SchedFinish, SchedJob } from './pool-scheduler';
 import { parsePick } from './scheduler-replies';
-import type { Pick } from './scheduler-replies';
+import type { Pick, PromotedJob } from './scheduler-replies';
 
 /*
  * What a scheduler call does at once (many jobs of a tenant in one submit, many
@@ -40,6 +40,12 @@ async function submit(pool: string, jobs: SchedJob[]): Promise<Pick> {
   return parsePick(reply);
 }
 
+const charged = (p: PromotedJob): SchedFinish['charge'] => ({
+  level: p.level,
+  tenant: p.tenant,
+  estimate: p.estimate,
+  weight: p.weight,
+});
 const vt = async (pool: string, tenant: string) =>
   Number(await redis.zscore(schedulerKeys(prefix, pool).ready(1), tenant));
 
@@ -122,6 +128,25 @@ describeOnTargets('PoolScheduler, many at once', (on) => {
     expect(Number(await redis.hget(k.saved, '1|a'))).toBe(150);
   });
 
+  it('settles a finish that carries its charge as one that does not, and only once', async () => {
+    const [carried, looked] = [newPool(), newPool()];
+    const picks = await Promise.all(
+      [carried, looked].map(async (pool) => {
+        await submit(pool, [job(pool, 'a'), job(pool, 'a'), job(pool, 'b')]);
+        return (await sched.capacity(pool, 'w', 2, 15_000)).promoted;
+      }),
+    );
+    const [p, q] = picks;
+    const withCharge = (x: PromotedJob) => [{ id: x.id, tokens: 40, charge: charged(x) }];
+    expect((await sched.finish(carried, withCharge(p[0]))).promoted.map((x) => x.tenant)).toEqual(['a']);
+    expect((await sched.finish(looked, [{ id: q[0].id, tokens: 40 }])).promoted.map((x) => x.tenant)).toEqual(['a']);
+    expect(await vt(carried, 'a')).toBe(await vt(looked, 'a'));
+    // Again: nothing freed, nothing corrected.
+    expect((await sched.finish(carried, withCharge(p[0]))).promoted).toEqual([]);
+    expect(await vt(carried, 'a')).toBe(await vt(looked, 'a'));
+    expect((await sched.stats(carried)).inFlight).toBe(2);
+  });
+
   it('settles a job named twice in one finish once', async () => {
     const [twice, once] = [newPool(), newPool()];
     for (const pool of [twice, once]) {
@@ -135,6 +160,18 @@ describeOnTargets('PoolScheduler, many at once', (on) => {
     }
     expect(await vt(twice, 'a')).toBe(await vt(once, 'a'));
     expect((await sched.stats(twice)).inFlight).toBe(2);
+  });
+
+  it("corrects a paused job's charge when its finish carries it, and frees no slot", async () => {
+    const pool = newPool();
+    await submit(pool, [job(pool, 'a'), job(pool, 'a'), job(pool, 'a')]);
+    const [first] = (await sched.capacity(pool, 'w', 1, 15_000)).promoted;
+    const [second] = (await sched.pause(pool, [first.id])).promoted;
+    const before = await vt(pool, 'a');
+    expect((await sched.finish(pool, [{ id: first.id, tokens: 0, charge: charged(first) }])).promoted).toEqual([]);
+    expect(await vt(pool, 'a')).toBe(before - 100);
+    expect((await sched.stats(pool)).inFlight).toBe(1);
+    expect((await sched.finish(pool, [{ id: second.id, tokens: 100 }])).promoted).toHaveLength(1);
   });
 
   it('counts the jobs in flight of a pool whose state hash has no count (written before it kept one)', async () => {

@@ -36,6 +36,16 @@ export interface SchedJob {
 export interface SchedFinish {
   id: string;
   tokens: number | null;
+  /** What its pick charged, when the caller has it (its BullMQ job's data): the finish then reads nothing of it. */
+  charge?: SchedCharge;
+}
+
+/** A job's charge as its pick made it (see PromotedJob). */
+export interface SchedCharge {
+  level: number;
+  tenant: string;
+  estimate: number;
+  weight: number;
 }
 
 type Cmd<A extends unknown[]> = (key: string, ...args: A) => Promise<unknown>;
@@ -99,7 +109,11 @@ export class PoolScheduler {
   async finish(pool: string, jobs: SchedFinish[], now = Date.now()): Promise<Pick> {
     const k = this.keys(pool);
     const args = [k.base, String(now)];
-    for (const j of jobs) args.push(j.id, j.tokens === null ? '' : String(j.tokens));
+    for (const j of jobs) {
+      const c = j.charge;
+      args.push(j.id, j.tokens === null ? '' : String(j.tokens));
+      args.push(c ? `${c.level}|${c.tenant}|${c.estimate}|${c.weight}|` : '');
+    }
     return parsePick(await this.redis.iqSchedFinish(k.inflight, ...args));
   }
 
@@ -169,13 +183,15 @@ export class PoolScheduler {
   ): Promise<Array<PromotedJob & { promotedAt: number }>> {
     const h = await this.redis.hgetall(this.keys(pool)[which]);
     return Object.entries(h).map(([id, v]) => {
-      const [level, tenant, , , promotedAt, attempts, ...model] = v.split('|');
+      const [level, tenant, estimate, weight, promotedAt, attempts, ...model] = v.split('|');
       return {
         id,
         level: Number(level),
         tenant,
         attempts: Number(attempts),
         model: model.join('|'),
+        estimate: Number(estimate),
+        weight: Number(weight),
         promotedAt: Number(promotedAt),
       };
     });

@@ -138,3 +138,19 @@ it('pays per tenant and per call, not per job', async () => {
     hset: 2,
   });
 });
+
+it('reads nothing of a job that comes alone with its charge', async () => {
+  await sched.capacity(pool, 'w', 0, 60_000);
+  const [p] = (await sched.capacity(pool, 'w', 5, 60_000)).promoted;
+  const charge = { level: p.level, tenant: p.tenant, estimate: p.estimate, weight: p.weight };
+  // Its HDEL says it was in flight; used as estimated: no correction. Then one pick, as above.
+  expect(await counted(() => sched.finish(pool, [{ id: p.id, tokens: 100, charge }]))).toEqual({
+    evalsha: 1,
+    hmget: 1,
+    hdel: 1,
+    zrange: 1,
+    zpopmin: 1,
+    hset: 2,
+    zadd: 1,
+  });
+});

@@ -8,6 +8,9 @@ export interface PromotedJob {
   tenant: string;
   attempts: number;
   model: string;
+  /** What the pick charged: tokens, and the weight they were divided by (the finish corrects that charge). */
+  estimate: number;
+  weight: number;
 }
 
 /** What one scheduler step decided: jobs to add to BullMQ, and jobs whose deadline passed while queued. */
@@ -44,9 +47,17 @@ export const EMPTY_PICK: Pick = { promoted: [], expired: [] };
 export function parsePick(reply: unknown): Pick {
   const [promoted, expired] = reply as [string[], string[]];
   const pick: Pick = { promoted: [], expired: [] };
-  for (let i = 0; i < promoted.length; i += 5) {
-    const [id, level, tenant, attempts, model] = promoted.slice(i, i + 5);
-    pick.promoted.push({ id, level: Number(level), tenant, attempts: Number(attempts), model });
+  for (let i = 0; i < promoted.length; i += 7) {
+    const [id, level, tenant, attempts, model, estimate, weight] = promoted.slice(i, i + 7);
+    pick.promoted.push({
+      id,
+      level: Number(level),
+      tenant,
+      attempts: Number(attempts),
+      model,
+      estimate: Number(estimate),
+      weight: Number(weight),
+    });
   }
   for (let i = 0; i < expired.length; i += 2) pick.expired.push({ id: expired[i], tenant: expired[i + 1] });
   return pick;
