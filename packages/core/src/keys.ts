@@ -56,11 +56,11 @@ export function poolTag(prefix: string, pool: string): string {
  *   charged for its jobs in flight and not yet corrected to real usage;
  * - `workers` hash, worker id -> `<slots>|<expires ms>`;
  * - `deadlines` zset, `<level>|<tenant>|<job id>` -> deadline (ms);
- * - `state` hash, the pool's counters, read and written once per script call:
- *   `cap` (the workers' live sum of slots), `busy` (jobs in `inflight`),
- *   `picked` (jobs ever handed to BullMQ: the api samples it for the ETA),
- *   `live` (bit n set: level n may have tenants ready) and `clock<level>`
- *   (the virtual time at which the level's latest job started).
+ * - `state` hash, the pool's counters, read once per script call: `cap`
+ *   (the workers' live sum of slots), `picked` (jobs ever handed to BullMQ:
+ *   the api samples it for the ETA), `live` (bit n set: level n may have
+ *   tenants ready) and `clock<level>` (the virtual time at which the level's
+ *   latest job started).
  */
 export function schedulerKeys(prefix: string, pool: string) {
   const base = `${poolTag(prefix, pool)}:sched:`;

@@ -13,30 +13,23 @@
   ARGV
     [1] base   the pool's key base (read by the prelude)
     [2] nowMs
-    [3..] jobs, 3 values each: id, real tokens ('' keeps the estimate; 0
-          refunds it), its charge `<level>|<tenant>|<estimate>|<weight>|` as
-          picked ('' when the caller does not know it)
+    [3..] jobs, 6 values each: id, real tokens ('' keeps the estimate; 0
+          refunds it), then its charge as picked: level, tenant, estimate,
+          weight ('' each when the caller does not know it)
   Returns
-    {promoted, expired} (see pick in includes/scheduler-common.lua)
+    {picked, expired} (see pick in includes/scheduler-common.lua)
 ]]
 --@include includes/scheduler-common.lua
 local nowMs = ARGV[2]
 
--- Read before any HDEL: a pool from before the state hash counts its jobs in flight from `inflight`.
-local st = state()
 -- level|tenant -> its pending estimates that ended, and its correction to real tokens (summed).
-local ended, corrections, order = {}, {}, {}
+local ended, corrections = {}, {}
 
-local function settle(entry, tokens)
-  local level, tenant, est, w = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+local function settle(level, tenant, est, w, tokens)
   local field = level .. '|' .. tenant
   ended[field] = (ended[field] or 0) - tonumber(est) / tonumber(w)
   if tokens ~= '' then
-    if not corrections[field] then
-      corrections[field] = 0
-      order[#order + 1] = {level, tenant, field}
-    end
-    corrections[field] = corrections[field] + (tonumber(tokens) - tonumber(est)) / tonumber(w)
+    corrections[field] = (corrections[field] or 0) + (tonumber(tokens) - tonumber(est)) / tonumber(w)
   end
 end
 
@@ -46,48 +39,46 @@ local function release(key, idx)
   for from = 1, #idx, 500 do
     local part = {}
     for n = from, math.min(from + 499, #idx) do part[#part + 1] = ARGV[idx[n]] end
-    local entries = redis.call('HMGET', key, unpack(part))
-    for n, entry in ipairs(entries) do
+    local rows = redis.call('HMGET', key, unpack(part))
+    for n, entry in ipairs(rows) do
       local i = idx[from + n - 1]
       if entry then
         found[#found + 1] = ARGV[i]
-        settle(entry, ARGV[i + 1])
+        local level, tenant, est, w = string.match(entry, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+        settle(level, tenant, est, w, ARGV[i + 1])
       else
         missing[#missing + 1] = i
       end
     end
   end
-  local n = callAll('HDEL', key, found, 500)
-  if key == inflightKey then st.busy = st.busy - n end
+  callAll('HDEL', key, found, 500)
   return missing
 end
 
 -- The index of the call's one job when it comes alone with its charge.
-local alone = #ARGV == 5 and ARGV[#ARGV] ~= '' and #ARGV - 2
+local alone = #ARGV == 8 and ARGV[#ARGV] ~= '' and #ARGV - 5
 if alone then
   if redis.call('HDEL', inflightKey, ARGV[alone]) == 1 then
-    st.busy = st.busy - 1
-    settle(ARGV[alone + 2], ARGV[alone + 1])
+    settle(ARGV[alone + 2], ARGV[alone + 3], ARGV[alone + 4], ARGV[alone + 5], ARGV[alone + 1])
   else
-    release(retryingKey, {alone})
+    release(base .. 'retrying', {alone})
   end
 else
   local idx, seen = {}, {}
-  for i = 3, #ARGV, 3 do
+  for i = 3, #ARGV, 6 do
     if not seen[ARGV[i]] then
       seen[ARGV[i]] = true
       idx[#idx + 1] = i
     end
   end
   local missing = release(inflightKey, idx)
-  if #missing > 0 then release(retryingKey, missing) end
+  if #missing > 0 then release(base .. 'retrying', missing) end
 end
 -- One correction per tenant: of its virtual time while it is ready, else of the time saved for its return.
-for _, c in ipairs(order) do
-  local level, tenant, field = c[1], c[2], c[3]
-  local delta = corrections[field]
+for field, delta in pairs(corrections) do
+  local level, tenant = string.sub(field, 1, 1), string.sub(field, 3)
   if delta ~= 0 and not redis.call('ZADD', readyKey(level), 'XX', 'INCR', fmt(delta), tenant) then
-    redis.call('HINCRBYFLOAT', savedKey, field, fmt(delta))
+    redis.call('HINCRBYFLOAT', base .. 'saved', field, fmt(delta))
   end
 end
-return pick(tonumber(nowMs), ended)
+return pick(nowMs, ended)

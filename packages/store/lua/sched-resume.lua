@@ -1,9 +1,7 @@
 --[[
   scheduler resume: a job's next attempt starts; it takes a slot again (the
   pool may run over its capacity by the jobs resuming at once, never by more).
-  While a job waits out a retry delay it holds no slot (it uses no GPU). The
-  pool's count of jobs in flight (`busy` in its state hash) is restated from
-  the in-flight hash.
+  While a job waits out a retry delay it holds no slot (it uses no GPU).
 
   KEYS
     [1] (routing only) the pool's inflight hash
@@ -21,5 +19,4 @@ local entry = redis.call('HGET', base .. 'retrying', jobId)
 if not entry then return 0 end
 redis.call('HDEL', base .. 'retrying', jobId)
 redis.call('HSET', base .. 'inflight', jobId, entry)
-redis.call('HSET', base .. 'state', 'busy', redis.call('HLEN', base .. 'inflight'))
 return 1

@@ -11,7 +11,7 @@
     [3..] jobs, 8 values each: id, level, tenant, estimate (tokens), weight,
           max attempts, deadline (ms, '' for none), model
   Returns
-    {promoted, expired} (see pick in includes/scheduler-common.lua)
+    {picked, expired} (see pick in includes/scheduler-common.lua)
 ]]
 --@include includes/scheduler-common.lua
 local nowMs = ARGV[2]
@@ -23,22 +23,22 @@ local nowMs = ARGV[2]
 local function enter(level, tenant)
   local ready = readyKey(level)
   if redis.call('ZSCORE', ready, tenant) then return end
-  local st = state()
-  local vt = tonumber(redis.call('HGET', savedKey, level .. '|' .. tenant) or '0')
+  local vt = tonumber(redis.call('HGET', base .. 'saved', level .. '|' .. tenant) or '0')
   local top = redis.call('ZRANGE', ready, 0, 0, 'WITHSCORES')
   local low = nil
   if top[1] then
-    local topPending = tonumber(redis.call('HGET', pendingKey, level .. '|' .. top[1]) or '0')
+    local topPending = tonumber(redis.call('HGET', base .. 'pending', level .. '|' .. top[1]) or '0')
     low = tonumber(top[2]) - math.max(0, topPending)
   end
-  local clock = st.clocks[tonumber(level)]
+  local clock = tonumber(redis.call('HGET', stateKey, 'clock' .. level) or '')
   if clock and (not low or clock < low) then low = clock end
   if low then
     local floor = low - math.max(1e-6, math.abs(low) * 1e-12)
     if floor > vt then vt = floor end
   end
   redis.call('ZADD', ready, fmt(vt), tenant)
-  setLive(st, tonumber(level), true)
+  local c = state()
+  c.live = bit.bor(c.live, bit.lshift(1, tonumber(level)))
 end
 
 -- Backlogs in the order the call first names them: a tenant enters its level before the next one
@@ -53,7 +53,7 @@ for i = 3, #ARGV, 8 do
     order[#order + 1] = q
   end
   local jobs = backlogs[q]
-  jobs[#jobs + 1] = 0
+  jobs[#jobs + 1] = '0'
   jobs[#jobs + 1] = table.concat({id, est, w, attempts, deadline, model}, '|')
   if deadline ~= '' then
     deadlines[#deadlines + 1] = deadline
@@ -61,5 +61,5 @@ for i = 3, #ARGV, 8 do
   end
 end
 for _, q in ipairs(order) do callAll('ZADD', q, backlogs[q], 1000) end
-callAll('ZADD', deadlinesKey, deadlines, 1000)
-return pick(tonumber(nowMs))
+if deadlines[1] then callAll('ZADD', base .. 'deadlines', deadlines, 1000) end
+return pick(nowMs)

@@ -23,12 +23,14 @@
   caller that dies between a pick and the add leaves the entry in `inflight`:
   the workers' repair loop adds it again.
 
-  What a call pays does not grow with the jobs it moves where it need not:
-  the pool's counters are one hash (`state`: capacity, jobs in flight, jobs
-  picked, the levels that may have tenants ready, each level's clock) read and
-  written once a call; a level's head is read once for all the picks of a
-  call and its virtual times written back once; picked jobs go into
-  `inflight` in one HSET.
+  What a call pays does not grow with the jobs it moves where it need not: a
+  level's head is read once for all the picks of a call and the virtual times
+  it moved written back in one ZADD, picked jobs go into `inflight` in one
+  HSET, and the pool's counters (`state`) are read in one HMGET and written
+  in one HSET. Inside Redis a command costs a few thousand instructions, and
+  so do converting a number (%.17g, tonumber), growing a table and creating a
+  closure over many upvalues: the pick keeps its work in locals of one
+  function and converts each number once.
 
   Numbers go to Redis as %.17g: Lua's default keeps 14 digits.
 
@@ -38,17 +40,13 @@
     [1] base   the pool's key base
   Returns
     nothing: defines base, the pool's key names, fmt, readyKey, backlogKey,
-    callAll, state, setLive, retire, unqueue and pick for the script that
-    includes it
+    callAll, state, retire, unqueue and pick for the script that includes it
 ]]
 local base = ARGV[1]
 
+-- Keys every call uses; the others (`retrying`, `saved`, `deadlines`, `pending`: level|tenant -> the
+-- estimates (tokens / weight) charged for its jobs in flight and not yet corrected) are built where used.
 local inflightKey = base .. 'inflight'
-local retryingKey = base .. 'retrying'
-local savedKey = base .. 'saved'
-local deadlinesKey = base .. 'deadlines'
--- level|tenant -> the estimates (tokens / weight) charged for its jobs in flight and not yet corrected.
-local pendingKey = base .. 'pending'
 local stateKey = base .. 'state'
 local function fmt(x) return string.format('%.17g', x) end
 local function readyKey(level) return base .. 'ready:' .. level end
@@ -57,58 +55,34 @@ local function backlogKey(level, tenant) return base .. 'q:' .. level .. ':' .. 
 -- One command with key and the values of list, in chunks of step (even for pairs): unpack takes a few
 -- thousand values at most. Returns the sum of the replies.
 local function callAll(cmd, key, list, step)
-  local sum = 0
-  for i = 1, #list, step do
-    sum = sum + redis.call(cmd, key, unpack(list, i, math.min(i + step - 1, #list)))
+  local n, sum = #list, 0
+  if n == 0 then return 0 end
+  if n <= step then return redis.call(cmd, key, unpack(list)) end
+  for i = 1, n, step do
+    sum = sum + redis.call(cmd, key, unpack(list, i, math.min(i + step - 1, n)))
   end
   return sum
 end
 
-local STATE_FIELDS = {'cap', 'busy', 'picked', 'live', 'clock0', 'clock1', 'clock2'}
-local function stateValues(st)
-  local out, values = {}, {st.cap, st.busy, st.picked, st.live, st.clocks[0], st.clocks[1], st.clocks[2]}
-  -- A level with no clock yet writes none (a counted loop: a nil would end ipairs).
-  for i = 1, #STATE_FIELDS do
-    if values[i] then
-      out[#out + 1] = STATE_FIELDS[i]
-      out[#out + 1] = fmt(values[i])
-    end
-  end
-  return out
-end
-
--- The pool's counters: capacity, jobs in flight (`busy`, kept with every change of `inflight` and
--- restated from it by each capacity statement), jobs ever picked, `live` (bit n set: level n may have
--- tenants ready; cleared only when a pick finds the level empty) and each level's clock (the virtual
--- time at which its latest job started). Read once a call; a pool from before the hash counts `inflight`.
-local loaded
+-- The pool's counters (`state` hash): capacity (`cap`, set by capacity statements), jobs ever picked,
+-- `live` (bit n set: level n may have tenants ready; set when a tenant enters it, cleared only when a
+-- pick finds it empty), and `clock<level>`, the virtual time at which the level's latest job started
+-- (written by the pick that moved it, read by a tenant entering the level). state() reads them once
+-- a call (a pool without the hash has all levels live); the pick writes back what changed.
+local counters
 local function state()
-  if loaded then return loaded end
-  local v = redis.call('HMGET', stateKey, unpack(STATE_FIELDS))
-  local st = {cap = tonumber(v[1]) or 0, busy = tonumber(v[2]), picked = tonumber(v[3]) or 0, live = tonumber(v[4]) or 7}
-  st.busy = st.busy or redis.call('HLEN', inflightKey)
-  st.clocks = {}
-  for l = 0, 2 do st.clocks[l] = tonumber(v[5 + l]) end
-  st.was = table.concat(stateValues(st), '|')
-  loaded = st
-  return st
-end
-
--- Written once, at the end of the call's pick, and only when it changed.
-local function saveState(st)
-  local values = stateValues(st)
-  if table.concat(values, '|') ~= st.was then redis.call('HSET', stateKey, unpack(values)) end
-end
-
-local function isLive(st, level) return bit.band(st.live, bit.lshift(1, level)) ~= 0 end
-local function setLive(st, level, on)
-  if on then st.live = bit.bor(st.live, bit.lshift(1, level)) else st.live = bit.band(st.live, 7 - bit.lshift(1, level)) end
+  if not counters then
+    local v = redis.call('HMGET', stateKey, 'cap', 'picked', 'live')
+    counters = {cap = tonumber(v[1]) or 0, picked = tonumber(v[2]) or 0, live = tonumber(v[3]) or 7}
+    counters.capRead, counters.liveRead = counters.cap, counters.live
+  end
+  return counters
 end
 
 -- A tenant's backlog at a level emptied: keep its virtual time for when it comes back.
 local function retire(level, tenant, vt)
   redis.call('ZREM', readyKey(level), tenant)
-  redis.call('HSET', savedKey, level .. '|' .. tenant, fmt(vt))
+  redis.call('HSET', base .. 'saved', level .. '|' .. tenant, fmt(vt))
 end
 
 -- Removes one job from its tenant's backlog by id; true when it was there.
@@ -117,133 +91,134 @@ local function unqueue(level, tenant, id)
   local found = redis.call('ZRANGEBYLEX', q, '[' .. id .. '|', '(' .. id .. '}', 'LIMIT', 0, 1)
   if not found[1] then return false end
   redis.call('ZREM', q, found[1])
-  redis.call('ZREM', deadlinesKey, level .. '|' .. tenant .. '|' .. id)
+  redis.call('ZREM', base .. 'deadlines', level .. '|' .. tenant .. '|' .. id)
   if redis.call('ZCARD', q) == 0 then
     retire(level, tenant, tonumber(redis.call('ZSCORE', readyKey(level), tenant) or '0'))
   end
   return true
 end
 
--- a before b in a level's ready set: less virtual time, or equal and the tenant's name first byte by
--- byte, as a sorted set orders equal scores (Lua's < on strings follows the server's locale).
-local function before(a, b)
-  if a.vt ~= b.vt then return a.vt < b.vt end
-  for i = 1, math.min(#a.t, #b.t) do
-    local x, y = string.byte(a.t, i), string.byte(b.t, i)
+-- (ta, va) before (tb, vb) in a level's ready set: less virtual time, or equal and the tenant's name
+-- first byte by byte, as a sorted set orders equal scores (Lua's < on strings follows the locale).
+local function before(ta, va, tb, vb)
+  if va ~= vb then return va < vb end
+  if ta == tb then return false end
+  for i = 1, math.min(#ta, #tb) do
+    local x, y = string.byte(ta, i), string.byte(tb, i)
     if x ~= y then return x < y end
   end
-  return #a.t < #b.t
+  return #ta < #tb
 end
 
--- A level's head, read once for several picks: its first n tenants in order and, when the level has
--- more, `bound`, the last of them as read. Every tenant not read comes after bound, so the head's
--- first tenant is the level's next while it does not come after bound.
-local function readHead(level, n)
-  local rows = redis.call('ZRANGE', readyKey(level), 0, n - 1, 'WITHSCORES')
-  local head = {level = level, list = {}, moved = {}}
-  for i = 1, #rows, 2 do head.list[#head.list + 1] = {t = rows[i], vt = tonumber(rows[i + 1])} end
-  if #head.list == n then head.bound = {t = head.list[n].t, vt = head.list[n].vt} end
-  return head
-end
-
--- The virtual times the picks moved, back into the level's ready set in one ZADD.
-local function writeHead(head)
+-- The head's moved virtual times, back into the level's ready set in one ZADD.
+local function writeHead(lv, head, h, moved)
   local args = {}
-  for _, e in ipairs(head.list) do
-    if head.moved[e.t] then
-      args[#args + 1] = fmt(e.vt)
-      args[#args + 1] = e.t
+  for i = h, #head, 2 do
+    if moved[head[i]] then
+      local n = #args
+      args[n + 1], args[n + 2] = fmt(head[i + 1]), head[i]
     end
   end
-  callAll('ZADD', readyKey(head.level), args, 1000)
+  callAll('ZADD', readyKey(lv), args, 1000)
 end
 
--- The head's first tenant was charged: back to its place among the others.
-local function resort(list)
-  local i = 1
-  while list[i + 1] and before(list[i + 1], list[i]) do
-    list[i], list[i + 1] = list[i + 1], list[i]
-    i = i + 1
-  end
-end
-
--- One job of the head's first tenant: handed over and charged, or expired (it takes no slot).
-local function take(p, head, job)
-  local e, level = head.list[1], head.level
-  local id, est, w, attempts, deadline, model = string.match(job, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
-  if deadline ~= '' then p.undated[#p.undated + 1] = level .. '|' .. e.t .. '|' .. id end
-  if deadline ~= '' and tonumber(deadline) <= p.now then
-    p.expired[#p.expired + 1] = id
-    p.expired[#p.expired + 1] = e.t
-    return
-  end
-  p.st.clocks[level] = e.vt
-  local field = level .. '|' .. e.t
-  p.charged[field] = (p.charged[field] or 0) + tonumber(est) / tonumber(w)
-  e.vt = e.vt + tonumber(est) / tonumber(w)
-  head.moved[e.t] = true
-  p.entries[#p.entries + 1] = id
-  p.entries[#p.entries + 1] = table.concat({level, e.t, est, w, p.now, attempts, model}, '|')
-  for _, x in ipairs({id, tostring(level), e.t, attempts, model, est, w}) do p.promoted[#p.promoted + 1] = x end
-  p.free = p.free - 1
-end
-
--- Picks from the head's first tenant: one job, or as many as there are free slots when it is the
--- level's only tenant. A pop that comes back short found its backlog empty (emptied at an earlier
--- pick: found here rather than paying a ZCARD on every pick): the tenant retires.
-local function popHead(p, head)
-  local e = head.list[1]
-  local n = (not head.bound and #head.list == 1) and p.free or 1
-  local jobs = redis.call('ZPOPMIN', backlogKey(head.level, e.t), n)
-  for i = 1, #jobs, 2 do take(p, head, jobs[i]) end
-  if #jobs < 2 * n then
-    retire(head.level, e.t, e.vt)
-    table.remove(head.list, 1)
-    head.moved[e.t] = nil
-  else
-    resort(head.list)
-  end
-end
-
--- Picks jobs in the order of service while the pool has free slots.
+-- Picks jobs in the order of service while the pool has free slots. now: the time (ms), as a string.
 -- pending: level|tenant -> change of its pending estimates so far (finish passes what ended), or nil.
--- Returns {promoted, expired}: promoted as id, level, tenant, attempts, model, estimate, weight
--- septuples; expired (deadline passed while queued) as id, tenant pairs.
+-- Returns {picked, expired}: picked as id, in-flight entry pairs (the entry as in schedulerKeys:
+-- level|tenant|estimate|weight|now|attempts|model, what the caller hands to BullMQ); expired (deadline
+-- passed while queued) as id, tenant pairs.
+--
+-- A level's head is read once for several picks: its first tenants and their virtual times, in order,
+-- in the ZRANGE reply itself (head, from index h) and, when the level has more, the last of them as
+-- read (bT, bV). Every tenant not read comes after that one, so the head's first tenant is the level's
+-- next while it does not come after it; once it does, the moved times are written and the head read
+-- again. A level's only tenant pops every free slot's job at once. A pop that comes back short found
+-- its backlog empty (emptied at an earlier pick: found here rather than paying a ZCARD on every pick):
+-- the tenant retires.
 local function pick(now, pending)
-  local st = state()
-  local p = {now = now, st = st, free = st.cap - st.busy, promoted = {}, expired = {}, entries = {}, undated = {}, charged = pending or {}}
-  local level, budget, head = 0, 1000, nil
-  while p.free > 0 and level <= 2 and budget > 0 do
+  local c = state()
+  local expired, entries, undated, charged, clocks = {}, {}, {}, pending or {}, {}
+  local free, budget, stamp = c.cap - redis.call('HLEN', inflightKey), 1000, now
+  local level, lv, head, h, bT, bV, moved = 0, '0', nil, 1, nil, nil, nil
+  now = tonumber(now)
+  while free > 0 and level <= 2 and budget > 0 do
     budget = budget - 1
-    if not head and not isLive(st, level) then
+    if not head and bit.band(c.live, bit.lshift(1, level)) == 0 then
       level = level + 1
     elseif not head then
-      head = readHead(level, math.min(p.free + 1, 256))
-    elseif not head.list[1] then
-      -- Every tenant read retired: the level is empty, or the rest is still to read.
-      if not head.bound then
-        setLive(st, level, false)
-        level = level + 1
-      end
-      head = nil
-    elseif head.bound and before(head.bound, head.list[1]) then
-      writeHead(head)
+      -- One more than the free slots, so that a pick rarely reads again; one for one slot. The level's
+      -- name in keys and replies without converting a number.
+      local n = free > 1 and math.min(free + 1, 256) or 1
+      lv = level == 0 and '0' or level == 1 and '1' or '2'
+      head, h, moved, bT, bV = redis.call('ZRANGE', readyKey(lv), 0, n - 1, 'WITHSCORES'), 1, {}, nil, nil
+      for i = 2, #head, 2 do head[i] = tonumber(head[i]) end
+      if #head == 2 * n then bT, bV = head[2 * n - 1], head[2 * n] end
+    elseif not head[h] and not bT then
+      -- Every tenant of the level retired: it is empty.
+      c.live, level, head = bit.band(c.live, 7 - bit.lshift(1, level)), level + 1, nil
+    elseif not head[h] or (bT and before(bT, bV, head[h], head[h + 1])) then
+      -- Past what was read: write the moved times and read again.
+      writeHead(lv, head, h, moved)
       head = nil
     else
-      popHead(p, head)
+      local tenant, vt = head[h], head[h + 1]
+      local n = (not bT and not head[h + 2]) and free or 1
+      local jobs = redis.call('ZPOPMIN', backlogKey(lv, tenant), n)
+      for i = 1, #jobs, 2 do
+        local id, est, w, attempts, deadline, model = string.match(jobs[i], '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+        if deadline ~= '' then undated[#undated + 1] = lv .. '|' .. tenant .. '|' .. id end
+        if deadline ~= '' and tonumber(deadline) <= now then
+          local k = #expired
+          expired[k + 1], expired[k + 2] = id, tenant
+        else
+          local cost, field, k = tonumber(est) / tonumber(w), lv .. '|' .. tenant, #entries
+          clocks[lv] = vt
+          charged[field] = (charged[field] or 0) + cost
+          vt = vt + cost
+          entries[k + 1] = id
+          entries[k + 2] = lv .. '|' .. tenant .. '|' .. est .. '|' .. w .. '|' .. stamp .. '|' .. attempts .. '|' .. model
+          free = free - 1
+        end
+      end
+      if #jobs < 2 * n then
+        retire(lv, tenant, vt)
+        h = h + 2
+      else
+        -- Charged (or only expired jobs): back to its place in the head.
+        if vt ~= head[h + 1] then moved[tenant] = true end
+        local i = h
+        while head[i + 2] and before(head[i + 2], head[i + 3], tenant, vt) do
+          head[i], head[i + 1], i = head[i + 2], head[i + 3], i + 2
+        end
+        head[i], head[i + 1] = tenant, vt
+      end
     end
   end
-  if head then writeHead(head) end
-  callAll('ZREM', deadlinesKey, p.undated, 1000)
-  st.busy = st.busy + callAll('HSET', inflightKey, p.entries, 1000)
-  st.picked = st.picked + #p.entries / 2
-  -- One write per tenant and call; none when a tenant's ended and picked jobs weigh the same.
-  for field, x in pairs(p.charged) do
-    if x ~= 0 and tonumber(redis.call('HINCRBYFLOAT', pendingKey, field, fmt(x))) <= 1e-9 then
+  if head then writeHead(lv, head, h, moved) end
+  -- Then the jobs handed over (HSET inflight), their deadlines (ZREM), each tenant's pending estimates
+  -- (HINCRBYFLOAT, none when its ended and picked jobs weigh the same) and the counters that changed.
+  if undated[1] then callAll('ZREM', base .. 'deadlines', undated, 1000) end
+  callAll('HSET', inflightKey, entries, 1000)
+  for field, x in pairs(charged) do
+    if x ~= 0 and tonumber(redis.call('HINCRBYFLOAT', base .. 'pending', field, fmt(x))) <= 1e-9 then
       -- Nothing left in flight (or jobs picked before pending existed): no rounding residue kept.
-      redis.call('HDEL', pendingKey, field)
+      redis.call('HDEL', base .. 'pending', field)
     end
   end
-  saveState(st)
-  return {p.promoted, p.expired}
+  local args = {}
+  if entries[1] then args[1], args[2] = 'picked', string.format('%d', c.picked + #entries / 2) end
+  if c.live ~= c.liveRead then
+    local k = #args
+    args[k + 1], args[k + 2] = 'live', string.format('%d', c.live)
+  end
+  if c.cap ~= c.capRead then
+    local k = #args
+    args[k + 1], args[k + 2] = 'cap', string.format('%d', c.cap)
+  end
+  for l, clock in pairs(clocks) do
+    local k = #args
+    args[k + 1], args[k + 2] = 'clock' .. l, fmt(clock)
+  end
+  if args[1] then redis.call('HSET', stateKey, unpack(args)) end
+  return {entries, expired}
 end

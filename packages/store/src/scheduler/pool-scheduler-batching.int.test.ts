@@ -173,18 +173,4 @@ describeOnTargets('PoolScheduler, many at once', (on) => {
     expect((await sched.stats(pool)).inFlight).toBe(1);
     expect((await sched.finish(pool, [{ id: second.id, tokens: 100 }])).promoted).toHaveLength(1);
   });
-
-  it('counts the jobs in flight of a pool whose state hash has no count (written before it kept one)', async () => {
-    const pool = newPool();
-    const k = schedulerKeys(prefix, pool);
-    await submit(
-      pool,
-      Array.from({ length: 5 }, () => job(pool, 'a')),
-    );
-    const [first] = (await sched.capacity(pool, 'w', 3, 15_000)).promoted;
-    await redis.hdel(k.state, 'busy');
-    // One slot frees: one job starts, not three.
-    expect((await sched.finish(pool, [{ id: first.id, tokens: null }])).promoted).toHaveLength(1);
-    expect(await redis.hget(k.state, 'busy')).toBe('3');
-  });
 });

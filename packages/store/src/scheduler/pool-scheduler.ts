@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis';
 import { schedulerKeys } from '@inferq/core';
 import { luaScript } from '../lua-files';
-import { parsePick, parseStats } from './scheduler-replies';
+import { parseInflight, parsePick, parseStats } from './scheduler-replies';
 import type { Pick, PoolStats, PromotedJob } from './scheduler-replies';
 import { withLuaCommands } from '../lua-commands';
 
@@ -112,7 +112,8 @@ export class PoolScheduler {
     for (const j of jobs) {
       const c = j.charge;
       args.push(j.id, j.tokens === null ? '' : String(j.tokens));
-      args.push(c ? `${c.level}|${c.tenant}|${c.estimate}|${c.weight}|` : '');
+      if (c) args.push(String(c.level), c.tenant, String(c.estimate), String(c.weight));
+      else args.push('', '', '', '');
     }
     return parsePick(await this.redis.iqSchedFinish(k.inflight, ...args));
   }
@@ -182,18 +183,6 @@ export class PoolScheduler {
     which: 'inflight' | 'retrying' = 'inflight',
   ): Promise<Array<PromotedJob & { promotedAt: number }>> {
     const h = await this.redis.hgetall(this.keys(pool)[which]);
-    return Object.entries(h).map(([id, v]) => {
-      const [level, tenant, estimate, weight, promotedAt, attempts, ...model] = v.split('|');
-      return {
-        id,
-        level: Number(level),
-        tenant,
-        attempts: Number(attempts),
-        model: model.join('|'),
-        estimate: Number(estimate),
-        weight: Number(weight),
-        promotedAt: Number(promotedAt),
-      };
-    });
+    return Object.entries(h).map(([id, v]) => parseInflight(id, v));
   }
 }

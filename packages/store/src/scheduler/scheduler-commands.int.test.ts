@@ -103,20 +103,22 @@ it('pays per tenant and per call, not per job', async () => {
   const [warm] = (await submit([job('z')])).promoted.concat((await sched.capacity(pool, 'w', 1, 60_000)).promoted);
   await sched.finish(pool, [{ id: warm.id, tokens: null }]);
   await sched.capacity(pool, 'w', 0, 60_000);
-  // 20 jobs of a new tenant, no free slot: one look at the tenant and its entry (HGET, ZRANGE, ZADD),
-  // one ZADD of its jobs, one read of the counters.
+  // 20 jobs of a new tenant, no free slot: one look at the tenant, its entry (HGET of its saved time and
+  // of the level's clock, ZRANGE of the level's head, ZADD), one ZADD of its jobs, the counters read
+  // (HMGET, HLEN of the jobs in flight) and written (the level is live again).
   expect(await counted(() => submit(Array.from({ length: 20 }, () => job('a'))))).toEqual({
     evalsha: 1,
     zscore: 1,
-    hget: 1,
+    hget: 2,
     zrange: 1,
     zadd: 2,
     hmget: 1,
+    hlen: 1,
     hset: 1,
   });
-  // A worker states 4 slots (its entry: HSET, HGETALL; the count in flight restated: HLEN), and the four
-  // picks of one tenant cost one read of the level's head, one pop, one HSET of the four in flight, one
-  // ZADD of its virtual time, one of its pending estimates and one write of the counters.
+  // A worker states 4 slots (its entry: HSET, HGETALL), and the four picks of one tenant cost one read
+  // of the level's head, one pop, one HSET of the four in flight, one ZADD of its virtual time, one of
+  // its pending estimates, and the counters read (HMGET, HLEN) and written once.
   let pick: Pick = { promoted: [], expired: [] };
   expect(
     await counted(async () => {
@@ -133,6 +135,7 @@ it('pays per tenant and per call, not per job', async () => {
     hmget: 2,
     hdel: 1,
     zadd: 2,
+    hlen: 1,
     zrange: 1,
     zpopmin: 1,
     hset: 2,
@@ -148,6 +151,7 @@ it('reads nothing of a job that comes alone with its charge', async () => {
     evalsha: 1,
     hmget: 1,
     hdel: 1,
+    hlen: 1,
     zrange: 1,
     zpopmin: 1,
     hset: 2,
