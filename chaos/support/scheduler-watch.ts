@@ -92,11 +92,11 @@ export class SchedulerWatch {
  * add. False when no such moment came within `timeoutMs`.
  */
 export async function afterPicks(c: ChaosCluster, pool: string, min: number, timeoutMs: number): Promise<boolean> {
-  const key = schedulerKeys(c.prefix, pool).picked;
+  const key = schedulerKeys(c.prefix, pool).state;
   const deadline = Date.now() + timeoutMs;
-  let last = Number(await c.redis.get(key));
+  let last = Number(await c.redis.hget(key, 'picked'));
   while (Date.now() < deadline) {
-    const now = Number(await c.redis.get(key));
+    const now = Number(await c.redis.hget(key, 'picked'));
     if (now - last >= min) return true;
     last = now;
   }

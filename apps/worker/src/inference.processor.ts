@@ -48,7 +48,7 @@ export function createInferenceProcessor(deps: ProcessorDeps) {
       if (settled) {
         const pool = poolOfQueue(job.queueName);
         await deps.promotion
-          .finish(pool, job.id ?? '', settled.tokens)
+          .finish(pool, job.id ?? '', settled.tokens, job.data)
           .catch((err: unknown) =>
             deps.logger.warn({ err, pool }, 'scheduler finish failed; the repair loop frees the slot'),
           );

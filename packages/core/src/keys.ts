@@ -48,15 +48,19 @@ export function poolTag(prefix: string, pool: string): string {
  *   members (`<job id>|<estimate>|<weight>|<attempts>|<deadline ms>|<model>`)
  *   sort by job id, which sorts by creation time: FIFO;
  * - `saved` hash, `<level>|<tenant>` -> virtual time of a tenant whose
- *   backlog emptied, `<level>|` -> the level's clock when it emptied;
+ *   backlog emptied;
  * - `inflight` hash, job id -> `<level>|<tenant>|<estimate>|<weight>|<promoted ms>|<attempts>|<model>`
  *   of the jobs handed to BullMQ and not yet finished, and `retrying`, the
  *   same entries of jobs waiting out a retry delay (they hold no slot);
  * - `pending` hash, `<level>|<tenant>` -> the estimates (tokens / weight)
  *   charged for its jobs in flight and not yet corrected to real usage;
- * - `workers` hash, worker id -> `<slots>|<expires ms>`, and `cap`, their live sum;
+ * - `workers` hash, worker id -> `<slots>|<expires ms>`;
  * - `deadlines` zset, `<level>|<tenant>|<job id>` -> deadline (ms);
- * - `picked` counter of jobs handed to BullMQ (the api samples it for the ETA).
+ * - `state` hash, the pool's counters, read once per script call: `cap`
+ *   (the workers' live sum of slots), `picked` (jobs ever handed to BullMQ:
+ *   the api samples it for the ETA), `live` (bit n set: level n may have
+ *   tenants ready) and `clock<level>` (the virtual time at which the level's
+ *   latest job started).
  */
 export function schedulerKeys(prefix: string, pool: string) {
   const base = `${poolTag(prefix, pool)}:sched:`;
@@ -69,9 +73,8 @@ export function schedulerKeys(prefix: string, pool: string) {
     retrying: `${base}retrying`,
     pending: `${base}pending`,
     workers: `${base}workers`,
-    cap: `${base}cap`,
     deadlines: `${base}deadlines`,
-    picked: `${base}picked`,
+    state: `${base}state`,
   };
 }
 export type SchedulerKeys = ReturnType<typeof schedulerKeys>;

@@ -5,12 +5,18 @@ import { WebhookEventName } from './job-request.schema';
 /**
  * What a pool queue's BullMQ job carries. Small on purpose: the request itself
  * lives in the job record, which the worker reads as it marks the job running.
- * Parsed again with safeParse when dequeued.
+ * Parsed again with safeParse when dequeued. `level`, `estimate` and `weight`
+ * are what the fair scheduler charged when it picked the job: the worker hands
+ * them back with its finish, which then needs no read of its in-flight entry
+ * (absent from jobs added before they were written).
  */
 export const QueueJobData = z.object({
   id: z.string(),
   tenant: z.string(),
   model: z.string(),
+  level: z.number().int().min(0).max(2).optional(),
+  estimate: z.number().optional(),
+  weight: z.number().positive().optional(),
 });
 export type QueueJobData = z.infer<typeof QueueJobData>;
 

@@ -12,7 +12,7 @@
     [4] workerSlots  the slots it serves ('0' when it leaves)
     [5] expiresMs  when this entry expires (ms)
   Returns
-    {promoted, expired} (see pick in includes/scheduler-common.lua)
+    {picked, expired} (see pick in includes/scheduler-common.lua)
 ]]
 --@include includes/scheduler-common.lua
 local nowMs = ARGV[2]
@@ -26,10 +26,10 @@ if workerSlots == '0' then
 else
   redis.call('HSET', workersKey, workerId, workerSlots .. '|' .. expiresMs)
 end
-local now, cap, all = tonumber(nowMs), 0, redis.call('HGETALL', workersKey)
+local now, total, all = tonumber(nowMs), 0, redis.call('HGETALL', workersKey)
 for i = 1, #all, 2 do
   local slots, expires = string.match(all[i+1], '^(%d+)|(%d+)$')
-  if tonumber(expires) < now then redis.call('HDEL', workersKey, all[i]) else cap = cap + tonumber(slots) end
+  if tonumber(expires) < now then redis.call('HDEL', workersKey, all[i]) else total = total + tonumber(slots) end
 end
-redis.call('SET', base .. 'cap', cap)
-return pick(now)
+state().cap = total
+return pick(nowMs)

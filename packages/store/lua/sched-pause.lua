@@ -10,7 +10,7 @@
     [2] nowMs
     [3..] ids  the jobs pausing
   Returns
-    {promoted, expired} (see pick in includes/scheduler-common.lua)
+    {picked, expired} (see pick in includes/scheduler-common.lua)
 ]]
 --@include includes/scheduler-common.lua
 local nowMs = ARGV[2]
@@ -19,7 +19,7 @@ for i = 3, #ARGV do
   local entry = redis.call('HGET', inflightKey, ARGV[i])
   if entry then
     redis.call('HDEL', inflightKey, ARGV[i])
-    redis.call('HSET', retryingKey, ARGV[i], entry)
+    redis.call('HSET', base .. 'retrying', ARGV[i], entry)
   end
 end
-return pick(tonumber(nowMs))
+return pick(nowMs)

@@ -33,4 +33,5 @@ for l = 0, 2 do
   end
   levels[l + 1] = rows
 end
-return {levels, redis.call('GET', base .. 'cap') or '0', redis.call('HLEN', base .. 'inflight'), redis.call('GET', base .. 'picked') or '0'}
+local counters = redis.call('HMGET', base .. 'state', 'cap', 'picked')
+return {levels, counters[1] or '0', redis.call('HLEN', base .. 'inflight'), counters[2] or '0'}

@@ -14,9 +14,9 @@
 local nowMs = ARGV[2]
 
 local out = {}
-for _, m in ipairs(redis.call('ZRANGEBYSCORE', deadlinesKey, '-inf', nowMs, 'LIMIT', 0, 200)) do
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', base .. 'deadlines', '-inf', nowMs, 'LIMIT', 0, 200)) do
   local level, tenant, id = string.match(m, '^([^|]*)|([^|]*)|(.*)$')
-  redis.call('ZREM', deadlinesKey, m)
+  redis.call('ZREM', base .. 'deadlines', m)
   if unqueue(level, tenant, id) then
     out[#out + 1] = id
     out[#out + 1] = tenant

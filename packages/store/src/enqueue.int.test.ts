@@ -55,7 +55,14 @@ describeOnTargets('the enqueue transaction', (on) => {
       expect(await store.activeCount('t', ['default'])).toBe(1);
       await queues.addPromoted('default', (await scheduler.capacity('default', 'w', 1, 60_000)).promoted);
       const job = await queues.get('default').getJob(id);
-      expect(job?.data).toEqual({ id, tenant: 't', model: 'sim/echo' });
+      expect(job?.data).toEqual({
+        id,
+        tenant: 't',
+        model: 'sim/echo',
+        level: 0,
+        estimate: expect.any(Number),
+        weight: 1,
+      });
       expect(job?.opts.priority).toBe(1);
     });
 

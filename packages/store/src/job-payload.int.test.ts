@@ -64,7 +64,14 @@ describeOnTargets('job payloads', (on) => {
         (await new PoolScheduler(redis, prefix).capacity('default', 'w', 1, 60_000)).promoted,
       );
       const bull = await redis.hgetall(queues.get('default').toKey(id));
-      expect(JSON.parse(bull.data)).toEqual({ id, tenant: 't1', model: 'sim/echo' });
+      expect(JSON.parse(bull.data)).toEqual({
+        id,
+        tenant: 't1',
+        model: 'sim/echo',
+        level: 1,
+        estimate: expect.any(Number),
+        weight: 1,
+      });
       expect(JSON.stringify(bull)).not.toContain(prompt.slice(0, 100));
       expect((await store.input(id))?.input).toEqual({ prompt });
     });

@@ -53,7 +53,8 @@ export class PoolQueues {
     await this.get(pool).addBulk(
       jobs.map((j) => ({
         name: 'infer',
-        data: { id: j.id, tenant: j.tenant, model: j.model },
+        // The charge rides along so the worker's finish hands it back (sched-finish.lua reads nothing then).
+        data: { id: j.id, tenant: j.tenant, model: j.model, level: j.level, estimate: j.estimate, weight: j.weight },
         opts: poolJobOptions(j.id, LEVELS[j.level] ?? 'normal', j.attempts),
       })),
     );

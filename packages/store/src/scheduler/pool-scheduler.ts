@@ -2,7 +2,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { RedisClient } from '../redis';
 import { schedulerKeys } from '@inferq/core';
 import { luaScript } from '../lua-files';
-import { parsePick, parseStats } from './scheduler-replies';
+import { parseInflight, parsePick, parseStats } from './scheduler-replies';
 import type { Pick, PoolStats, PromotedJob } from './scheduler-replies';
 import { withLuaCommands } from '../lua-commands';
 
@@ -36,6 +36,16 @@ export interface SchedJob {
 export interface SchedFinish {
   id: string;
   tokens: number | null;
+  /** What its pick charged, when the caller has it (its BullMQ job's data): the finish then reads nothing of it. */
+  charge?: SchedCharge;
+}
+
+/** A job's charge as its pick made it (see PromotedJob). */
+export interface SchedCharge {
+  level: number;
+  tenant: string;
+  estimate: number;
+  weight: number;
 }
 
 type Cmd<A extends unknown[]> = (key: string, ...args: A) => Promise<unknown>;
@@ -99,7 +109,12 @@ export class PoolScheduler {
   async finish(pool: string, jobs: SchedFinish[], now = Date.now()): Promise<Pick> {
     const k = this.keys(pool);
     const args = [k.base, String(now)];
-    for (const j of jobs) args.push(j.id, j.tokens === null ? '' : String(j.tokens));
+    for (const j of jobs) {
+      const c = j.charge;
+      args.push(j.id, j.tokens === null ? '' : String(j.tokens));
+      if (c) args.push(String(c.level), c.tenant, String(c.estimate), String(c.weight));
+      else args.push('', '', '', '');
+    }
     return parsePick(await this.redis.iqSchedFinish(k.inflight, ...args));
   }
 
@@ -154,7 +169,7 @@ export class PoolScheduler {
 
   /** Jobs ever handed to BullMQ in the pool: a counter whose rate is the pool's throughput. */
   async picked(pool: string): Promise<number> {
-    return Number((await this.redis.get(this.keys(pool).picked)) ?? 0);
+    return Number((await this.redis.hget(this.keys(pool).state, 'picked')) ?? 0);
   }
 
   async stats(pool: string): Promise<PoolStats> {
@@ -168,16 +183,6 @@ export class PoolScheduler {
     which: 'inflight' | 'retrying' = 'inflight',
   ): Promise<Array<PromotedJob & { promotedAt: number }>> {
     const h = await this.redis.hgetall(this.keys(pool)[which]);
-    return Object.entries(h).map(([id, v]) => {
-      const [level, tenant, , , promotedAt, attempts, ...model] = v.split('|');
-      return {
-        id,
-        level: Number(level),
-        tenant,
-        attempts: Number(attempts),
-        model: model.join('|'),
-        promotedAt: Number(promotedAt),
-      };
-    });
+    return Object.entries(h).map(([id, v]) => parseInflight(id, v));
   }
 }

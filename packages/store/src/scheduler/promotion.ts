@@ -1,8 +1,8 @@
 import type { JobError } from '@inferq/core';
-import { TurnBatcher } from '@inferq/core';
+import { QueueJobData, TurnBatcher } from '@inferq/core';
 import type { JobStore } from '../job-store';
 import type { PoolQueues } from '../pool-queues';
-import type { PoolScheduler, SchedFinish } from './pool-scheduler';
+import type { PoolScheduler, SchedCharge, SchedFinish } from './pool-scheduler';
 import type { Pick } from './scheduler-replies';
 
 export const DEADLINE_ERROR: JobError = {
@@ -36,11 +36,14 @@ export class Promotion {
     ]);
   }
 
-  /** A job in flight ended (see SchedFinish for `tokens`): its slot goes to the next job in the order of service. */
-  async finish(pool: string, id: string, tokens: number | null): Promise<void> {
+  /**
+   * A job in flight ended (see SchedFinish for `tokens`): its slot goes to the next job in the order of
+   * service. `data`, its BullMQ job's data (or anything of that shape), carries what its pick charged.
+   */
+  async finish(pool: string, id: string, tokens: number | null, data?: unknown): Promise<void> {
     let list = this.finishes.get(pool);
     if (!list) this.finishes.set(pool, (list = []));
-    list.push({ id, tokens });
+    list.push({ id, tokens, charge: chargeOf(id, data) });
     await this.batcher.add(pool);
   }
 
@@ -61,4 +64,15 @@ export class Promotion {
     this.finishes.delete(pool);
     await this.apply(pool, await this.scheduler.finish(pool, list));
   }
+}
+
+/** The charge a pool job's data carries (PoolQueues.addPromoted writes it); none for data of another job or from before. */
+function chargeOf(id: string, data: unknown): SchedCharge | undefined {
+  if (data === undefined) return undefined;
+  const parsed = QueueJobData.safeParse(data);
+  if (!parsed.success || parsed.data.id !== id) return undefined;
+  const { level, tenant, estimate, weight } = parsed.data;
+  return level === undefined || estimate === undefined || weight === undefined
+    ? undefined
+    : { level, tenant, estimate, weight };
 }

@@ -8,6 +8,9 @@ export interface PromotedJob {
   tenant: string;
   attempts: number;
   model: string;
+  /** What the pick charged: tokens, and the weight they were divided by (the finish corrects that charge). */
+  estimate: number;
+  weight: number;
 }
 
 /** What one scheduler step decided: jobs to add to BullMQ, and jobs whose deadline passed while queued. */
@@ -41,12 +44,28 @@ export interface PoolStats {
 
 export const EMPTY_PICK: Pick = { promoted: [], expired: [] };
 
+/** A job's in-flight entry (see schedulerKeys): `<level>|<tenant>|<estimate>|<weight>|<promoted ms>|<attempts>|<model>`. */
+export function parseInflight(id: string, entry: string): PromotedJob & { promotedAt: number } {
+  const [level, tenant, estimate, weight, promotedAt, attempts, ...model] = entry.split('|');
+  return {
+    id,
+    level: Number(level),
+    tenant,
+    attempts: Number(attempts),
+    model: model.join('|'),
+    estimate: Number(estimate),
+    weight: Number(weight),
+    promotedAt: Number(promotedAt),
+  };
+}
+
+/** A pick's reply: the picked jobs as id, in-flight entry pairs, and the expired ones as id, tenant pairs. */
 export function parsePick(reply: unknown): Pick {
-  const [promoted, expired] = reply as [string[], string[]];
+  const [picked, expired] = reply as [string[], string[]];
   const pick: Pick = { promoted: [], expired: [] };
-  for (let i = 0; i < promoted.length; i += 5) {
-    const [id, level, tenant, attempts, model] = promoted.slice(i, i + 5);
-    pick.promoted.push({ id, level: Number(level), tenant, attempts: Number(attempts), model });
+  for (let i = 0; i < picked.length; i += 2) {
+    const { promotedAt: _at, ...job } = parseInflight(picked[i], picked[i + 1]);
+    pick.promoted.push(job);
   }
   for (let i = 0; i < expired.length; i += 2) pick.expired.push({ id: expired[i], tenant: expired[i + 1] });
   return pick;

@@ -95,7 +95,7 @@ export class SchedulerUpkeep {
         if (now - entry.promotedAt < after || (await this.queues.has(pool, entry.id))) continue;
         const job = await this.store.get(entry.id);
         if (!job || isTerminal(job.record.status)) {
-          await this.promotion.finish(pool, entry.id, null);
+          await this.promotion.finish(pool, entry.id, null, entry);
           out.released.push(entry.id);
         } else {
           await this.queues.addPromoted(pool, [entry]);
@@ -105,7 +105,7 @@ export class SchedulerUpkeep {
       // A job waiting out a retry always has its BullMQ job; without one it has ended unseen: release it.
       for (const entry of await scheduler.inflight(pool, 'retrying')) {
         if (await this.queues.has(pool, entry.id)) continue;
-        await this.promotion.finish(pool, entry.id, null);
+        await this.promotion.finish(pool, entry.id, null, entry);
         out.released.push(entry.id);
       }
     }
