@@ -38,7 +38,7 @@ it('lands the record and the backlog entry, and hands a job picked at once to Bu
   await conn.enqueuer.enqueue({ id, tenant: 't', pool: 'default', createdAt: Date.now(), request });
   expect((await store.get(id))?.record.status).toBe('queued');
   const job = await waitFor(async () => (await queues.get('default').getJob(id)) ?? undefined);
-  expect(job.data).toEqual({ id, tenant: 't', model: 'sim/echo' });
+  expect(job.data).toMatchObject({ id, tenant: 't', model: 'sim/echo', level: 1, weight: 1 });
 });
 
 it("carries only the record's and the scheduler's scripts, none of BullMQ's the shared connection has", () => {
