@@ -89,10 +89,11 @@ describeOnTargets('dispatcher', (on) => {
     const rec = await h.deliveries(id, 4);
     expect(rec.webhook!.deliveries.map((d) => d.attempt)).toEqual([1, 2, 3, 4]);
     expect(rec.webhook!.deliveries[3].error).toBe('HTTP 500; no further attempts');
-    const failed = await waitFor(async () => {
-      const j = await h.queue.getJob(`${id}.succeeded`);
-      return j && (await j.getState()) === 'failed' ? j : undefined;
-    });
+    // The state first, then the job: a job read before BullMQ moved it would carry the attempts of before.
+    const jobId = `${id}.succeeded`;
+    const failed = await waitFor(async () =>
+      (await h.queue.getJobState(jobId)) === 'failed' ? h.queue.getJob(jobId) : undefined,
+    );
     expect(failed.attemptsMade).toBe(4);
     expect(failed.failedReason).toBe('HTTP 500');
     expect(h.receiver.received.filter((r) => r.path === '/exhaust')).toHaveLength(4);
