@@ -3,6 +3,15 @@ import { median, sleep, submitLoad, waitCompleted } from './load';
 import { perJob, perJobByCommand, redisSnapshot } from './redis-stats';
 import type { System, SystemName } from './systems';
 
+/** Jobs each system runs, unmeasured, before the first round. */
+export const WARM_JOBS = 1000;
+
+async function warmUp(sys: System, jobs: number): Promise<void> {
+  const base = await sys.completed();
+  await submitLoad(sys, { connections: 50, amount: jobs });
+  await waitCompleted(sys, base + jobs);
+}
+
 export interface E2eFigures {
   jobsPerS: number;
   commandsPerJob: number;
@@ -24,7 +33,10 @@ export interface E2eFigures {
  * last is finished; Redis commands and CPU per job from INFO deltas over the
  * same window (submit to readable result). The by-command breakdown is the
  * one of the median round (by commands per job), so it matches the reported
- * commandsPerJob when the rounds are odd in number.
+ * commandsPerJob when the rounds are odd in number. Every system first runs
+ * WARM_JOBS unmeasured jobs, so the rounds measure warm processes (a service
+ * runs for days; without it the first round spent ~25% of the worker's CPU
+ * compiling, more for the system with more code).
  */
 export async function e2eBench(
   systems: System[],
@@ -33,6 +45,7 @@ export async function e2eBench(
   rounds: number,
 ): Promise<Record<SystemName, E2eFigures>> {
   const runs = new Map<SystemName, E2eFigures[]>();
+  for (const sys of systems) await warmUp(sys, Math.min(WARM_JOBS, jobs));
   for (let r = 0; r < rounds; r++) {
     for (const sys of systems) {
       await sleep(1000); // quiet Redis before the snapshot
