@@ -10,6 +10,7 @@ import {
   durabilityWarnings,
   JobEventLog,
   JobStore,
+  messageIds,
   PoolQueues,
   redisAnswers,
   ResponseCache,
@@ -106,10 +107,11 @@ async function startPools(
     secrets: config.secrets,
   });
 
-  // The cancel transition publishes the id of every job canceled while it may be running, on its pool's channel.
+  // The cancel transition publishes the ids of the jobs one call canceled (any may be running), on their pool's channel.
   const cancelChannels = config.WORKER_POOLS.map((pool) => redisKeys(config.QUEUE_PREFIX).cancelChannel(pool));
-  await new ChannelListener(subscriber, cancelChannels, (_channel, id) => {
-    if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
+  await new ChannelListener(subscriber, cancelChannels, (_channel, message) => {
+    for (const id of messageIds(message))
+      if (inflight.abort(id, new JobCanceledError())) logger.info({ jobId: id }, 'aborted a canceled job');
   }).start();
 
   // WORKER_CONCURRENCY split evenly over the pools, at least 1 each.

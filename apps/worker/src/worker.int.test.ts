@@ -113,4 +113,19 @@ describeOnTargets('worker', (on) => {
     expect((await h.store.get(id))?.record.status).toBe('canceled');
     expect(fake.requests).toHaveLength(1);
   });
+
+  it('aborts every running job that one cancel call names (one message of several ids)', async () => {
+    // No tokens ever: only the cancel channel can tell the worker (a token write would find the job canceled).
+    fake.setDefault({ kind: 'hang' });
+    const prompt = { model: 'openai/gpt-4o-mini', input: { prompt: 'a b c d e f g h i j k l' } };
+    const ids = [await h.submit(prompt), await h.submit(prompt)];
+    const running = async (id: string) => (await h.store.get(id))?.record.status === 'running';
+    await waitFor(async () => ((await Promise.all(ids.map(running))).every(Boolean) ? true : undefined));
+    await fake.waitForRequests(2);
+    // Cancels of one pool in one turn are one finish call, so one message on the cancel channel names both.
+    const results = await Promise.all(ids.map((id) => h.store.cancel(id, 't1')));
+    expect(results.map((r) => r.kind)).toEqual(['written', 'written']);
+    await waitFor(() => (fake.requests.slice(0, 2).every((r) => r.aborted) ? true : undefined), 3000);
+    expect(fake.requests).toHaveLength(2);
+  });
 });

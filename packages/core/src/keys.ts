@@ -115,7 +115,10 @@ export function redisKeys(prefix: string) {
      * it (store's `messageIds`).
      */
     eventsChannel: (pool: string) => `${poolTag(prefix, pool)}:events`,
-    /** The id of a job of the pool canceled while it may be running (its worker aborts the call). */
+    /**
+     * The ids of the pool's jobs one finish call canceled while any may be running (their workers abort
+     * the calls): one message per call, space-separated as on eventsChannel (store's `messageIds`).
+     */
     cancelChannel: (pool: string) => `${poolTag(prefix, pool)}:cancel`,
     /** The id of a job of the pool whose event stream got streamed tokens (status changes go on eventsChannel). */
     tokensChannel: (pool: string) => `${poolTag(prefix, pool)}:tokens`,

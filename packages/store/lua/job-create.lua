@@ -9,6 +9,11 @@
   What several jobs share is written once for the call: one ZADD per tenant
   index with all its new ids, one INCRBY per active counter.
 
+  All or nothing: a write that fails (a key of the wrong type) takes back
+  every write the call made before it, then the call fails. Redis keeps a
+  failed script's earlier writes, and the enqueue's clean-up (job-discard.lua)
+  could not tell a record whose count was taken from one whose was not.
+
   KEYS
     [1..] four per job, in the order of the jobs in ARGV: the job hash, the
           job's payload hash, the tenant's job index in the pool (sorted set),
@@ -18,18 +23,22 @@
           brotli bytes), the number n of strings that follow, then n strings:
           field, value, ... of the new record
   Returns
-    the number of jobs written
+    the number of jobs written; an error (the failed write's) when nothing was
 ]]
 
 -- Per key, in order of first use: each index's new members, each counter's increment.
 local indexes, members, counters, counts = {}, {}, {}, {}
-local a = 1
-local jobs = #KEYS / 4
-for i = 1, jobs do
-  local k, jobId, n = (i - 1) * 4, ARGV[a], tonumber(ARGV[a + 2])
-  local index, counter = KEYS[k + 3], KEYS[k + 4]
+-- What the call wrote so far, to take back if a later write fails: keys made, members added, counts raised.
+local made, added, raised = {}, {}, {}
+
+local function record(k, a, n)
   redis.call('HSET', KEYS[k + 1], unpack(ARGV, a + 3, a + 2 + n))
+  made[#made + 1] = KEYS[k + 1]
   redis.call('HSET', KEYS[k + 2], 'in', ARGV[a + 1])
+  made[#made + 1] = KEYS[k + 2]
+end
+
+local function tally(jobId, index, counter)
   if not members[index] then
     members[index] = {}
     indexes[#indexes + 1] = index
@@ -42,17 +51,43 @@ for i = 1, jobs do
     counters[#counters + 1] = counter
   end
   counts[counter] = counts[counter] + 1
-  a = a + 3 + n
 end
 
--- Chunks keep each ZADD's arguments well within what unpack may return.
-for _, index in ipairs(indexes) do
-  local m = members[index]
-  for from = 1, #m, 1000 do
-    redis.call('ZADD', index, unpack(m, from, math.min(from + 999, #m)))
+local function write()
+  local a = 1
+  for i = 1, #KEYS / 4 do
+    local k, n = (i - 1) * 4, tonumber(ARGV[a + 2])
+    record(k, a, n)
+    tally(ARGV[a], KEYS[k + 3], KEYS[k + 4])
+    a = a + 3 + n
+  end
+  -- Chunks keep each ZADD's arguments well within what unpack may return.
+  for _, index in ipairs(indexes) do
+    local m = members[index]
+    for from = 1, #m, 1000 do
+      local to = math.min(from + 999, #m)
+      redis.call('ZADD', index, unpack(m, from, to))
+      added[#added + 1] = {index, from, to}
+    end
+  end
+  for _, counter in ipairs(counters) do
+    redis.call('INCRBY', counter, counts[counter])
+    raised[#raised + 1] = counter
   end
 end
-for _, counter in ipairs(counters) do
-  redis.call('INCRBY', counter, counts[counter])
+
+-- redis.pcall: one undo that fails (a key changed type meanwhile cannot) must not stop the others.
+local function undo()
+  for _, counter in ipairs(raised) do redis.pcall('DECRBY', counter, counts[counter]) end
+  for _, z in ipairs(added) do
+    local m, ids = members[z[1]], {}
+    for i = z[2] + 1, z[3], 2 do ids[#ids + 1] = m[i] end
+    redis.pcall('ZREM', z[1], unpack(ids))
+  end
+  for _, key in ipairs(made) do redis.pcall('UNLINK', key) end
 end
-return jobs
+
+local ok, err = pcall(write)
+if ok then return #KEYS / 4 end
+undo()
+return redis.error_reply(type(err) == 'table' and err.err or tostring(err))

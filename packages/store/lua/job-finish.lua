@@ -11,8 +11,9 @@
 
   What several jobs of the call share is written once for the call, after
   every job's guard: one HINCRBY per usage hash and field, one DECRBY per
-  active counter and one PUBLISH of every finished id (space-separated, see
-  eventsChannel in core's keys.ts) instead of one each per job. Jobs that are
+  active counter, one PUBLISH of every finished id (space-separated, see
+  eventsChannel in core's keys.ts) and one of every canceled id instead of
+  one each per job. Jobs that are
   missing or already terminal count nowhere.
 
   KEYS
@@ -26,9 +27,10 @@
     [2] eventsChannel        pub/sub channel of job events (the pool's)
     [3] eventsMaxLen         the event streams' max length
     [4] usageRetentionMs
-    [5] cancelChannel        a canceled job's id is published there (one
-                             message per job: the worker reads one id), so
-                             the worker running it aborts the backend call
+    [5] cancelChannel        the call's canceled ids are published there
+                             (one message, space-separated as on
+                             eventsChannel), so the workers running them
+                             abort the backend calls
     [6] payloadRetentionMs   at most the retention
     [7] eventsRetentionMs    how long late SSE readers replay from the stream,
                              after which they replay from the record
@@ -63,6 +65,7 @@ end
 -- What the call's finished jobs add up to, each key in order of first use: their ids, each active
 -- counter's decrement, and per usage hash and model {key, model, jobs, input tokens, output tokens}.
 local finished, released, counters, usage = {}, {}, {}, {}
+local canceled = {}
 
 local function tally(k, model, inputTokens, outputTokens)
   local counter = k[4]
@@ -104,7 +107,7 @@ local function finish(k, j, fields)
     redis.call('XADD', k[6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
   end
   finished[#finished + 1] = jobId
-  if status == 'canceled' then redis.call('PUBLISH', cancelChannel, jobId) end
+  if status == 'canceled' then canceled[#canceled + 1] = jobId end
   return {1, st}
 end
 
@@ -135,4 +138,5 @@ end
 release()
 count()
 if #finished > 0 then redis.call('PUBLISH', eventsChannel, table.concat(finished, ' ')) end
+if #canceled > 0 then redis.call('PUBLISH', cancelChannel, table.concat(canceled, ' ')) end
 return results

@@ -2,8 +2,8 @@ import type { RedisClient } from './redis';
 import { shardedPubSub } from './redis';
 
 /**
- * The job ids of a message on an events or tokens channel: the transition scripts publish one
- * call's ids together, separated by single spaces (see eventsChannel in core's keys.ts); a
+ * The job ids of a message on an events, tokens or cancel channel: the transition scripts publish
+ * one call's ids together, separated by single spaces (see eventsChannel in core's keys.ts); a
  * message of one job is its id alone.
  */
 export function messageIds(message: string): string[] {

@@ -44,6 +44,74 @@ describeOnTargets('the enqueue transaction', (on) => {
     expect([await store.activeCount('v', ['bulk']), await store.activeCount('w', ['bulk'])]).toEqual([2, 1]);
   });
 
+  // Its own pools too. The create script fails part-way, after the records: at the second tenant's index (its
+  // ZADD, before any count), or at its counter (its INCRBY, after the first tenant's count was taken).
+  it.each([
+    ['torn-index', 'tenantJobs'],
+    ['torn-count', 'tenantActive'],
+  ] as const)(
+    '%s: takes back exactly what a create that failed part-way wrote: no count below the true one',
+    async (pool, poisoned) => {
+      const scheduler = new PoolScheduler(redis, prefix);
+      const errors: unknown[] = [];
+      const enqueuer = new Enqueuer(store, new Promotion(store, queues, scheduler), (e) => errors.push(e), true);
+      const submit = (tenant: string) => ({ id: newJobId(pool), tenant, pool, createdAt: Date.now(), request });
+      const kept = submit('x');
+      await enqueuer.enqueue(kept);
+      await redis.set(store.keys[poisoned]('y', pool), 'neither a zset nor a number');
+      const torn = [submit('x'), submit('y'), submit('x')];
+      const outcomes = await Promise.allSettled(torn.map((job) => enqueuer.enqueue(job)));
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      // x still has its one queued job: a cap on x counts it.
+      expect(await store.activeCount('x', [pool])).toBe(1);
+      expect(await redis.get(store.keys[poisoned]('y', pool))).toBe('neither a zset nor a number');
+      expect(await Promise.all(torn.map((job) => store.get(job.id)))).toEqual([undefined, undefined, undefined]);
+      expect((await store.list('x', [pool], { limit: 10 })).data.map((r) => r.id)).toEqual([kept.id]);
+      // Nor do they wait in the backlogs for a slot.
+      for (const job of torn) expect(await scheduler.position(pool, job.id, 0, job.tenant)).toBeUndefined();
+      expect(await scheduler.position(pool, kept.id, 0, 'x')).toBe(0);
+      // The clean-up itself went through, the wrong-typed key notwithstanding.
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it('a create call that fails at a later tenant’s counter takes back the earlier counts, indexes and records', async () => {
+    const pool = 'torn-create';
+    await redis.set(store.keys.tenantActive('y', pool), 'not a number');
+    const jobs = ['x', 'x', 'y'].map((tenant) => ({
+      id: newJobId(pool),
+      tenant,
+      pool,
+      createdAt: Date.now(),
+      request,
+    }));
+    const [[err]] = (await store.appendCreates(store.transaction(), jobs).exec()) ?? [[null]];
+    expect(String(err)).toMatch(/not an integer/);
+    expect(await redis.get(store.keys.tenantActive('x', pool))).toBe('0');
+    expect(await redis.exists(store.keys.tenantJobs('x', pool), store.keys.tenantJobs('y', pool))).toBe(0);
+    expect(await redis.exists(jobs.flatMap((j) => [store.keys.job(j.id), store.keys.jobPayload(j.id)]))).toBe(0);
+  });
+
+  it('releases a discarded job once, and only while it still counts (queued or running)', async () => {
+    const pool = 'discard';
+    const enqueuer = new Enqueuer(store, new Promotion(store, queues, new PoolScheduler(redis, prefix)));
+    const jobs = ['z', 'z', 'z'].map((tenant) => ({
+      id: newJobId(pool),
+      tenant,
+      pool,
+      createdAt: Date.now(),
+      request,
+    }));
+    await Promise.all(jobs.map((job) => enqueuer.enqueue(job)));
+    const [queued, ended, other] = jobs;
+    expect((await store.cancel(ended.id, 'z')).kind).toBe('written');
+    await store.discard([queued, ended, queued, { id: newJobId(pool), tenant: 'z' }]);
+    await store.discard([queued]);
+    expect(await store.activeCount('z', [pool])).toBe(1);
+    expect(await store.get(queued.id)).toBeUndefined();
+    expect((await store.get(other.id))?.record.status).toBe('queued');
+  });
+
   describe('enqueueNewJob', () => {
     it('writes the record and the pool job together', async () => {
       const id = newJobId('default');

@@ -62,12 +62,25 @@ export class Enqueuer {
     if (results === null) throw new Error('the enqueue transaction was aborted');
     const failed = results.find(([err]) => err)?.[0];
     if (failed) {
-      // MULTI runs every command even when one fails: take back what did land.
-      await Promise.all(jobs.map((job) => this.store.discard(job.id, job.tenant).catch(this.onError)));
+      await this.takeBack(pool, jobs);
       throw failed;
     }
     // Replies exclude MULTI itself: the scheduler's is the last.
     return { handOver: this.handOver(pool, results[results.length - 1][1]) };
+  }
+
+  /**
+   * MULTI runs every command even when one fails: takes back what did land. The records go, each
+   * releasing its count only if it still held one; jobs the scheduler queued leave its backlogs.
+   */
+  private async takeBack(pool: string, jobs: readonly NewJob[]): Promise<void> {
+    const scheduler = this.promotion.scheduler;
+    await Promise.all([
+      this.store.discard(jobs).catch(this.onError),
+      ...jobs.map((job) =>
+        scheduler.cancel(pool, job.id, priorityLevel(job.request.priority), job.tenant).catch(this.onError),
+      ),
+    ]);
   }
 
   private handOver(pool: string, reply: unknown): Promise<void> {

@@ -169,7 +169,7 @@ describeOnTargets('job payloads', (on) => {
 
     it('takes the payload back with the record when an enqueue is discarded', async () => {
       const id = await submit('discard me');
-      await store.discard(id, 't1');
+      await store.discard([{ id, tenant: 't1' }]);
       expect(await redis.exists(store.keys.jobPayload(id), store.keys.job(id))).toBe(0);
     });
   });

@@ -59,13 +59,14 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
   let subscriber: RedisClient;
   let store: JobStore;
   const messages: string[] = [];
+  const cancels: string[] = [];
 
-  /** The events channel's messages up to a marker published now (a channel's messages arrive in order). */
-  async function published(): Promise<string[]> {
+  /** A channel's messages up to a marker published now (a channel's messages arrive in order). */
+  async function published(channel = store.keys.eventsChannel(POOL), heard = messages): Promise<string[]> {
     const marker = `end-${Math.random()}`;
-    await publish(redis, store.keys.eventsChannel(POOL), marker);
-    await waitFor(() => (messages.includes(marker) ? true : undefined));
-    return messages.splice(0).filter((m) => m !== marker);
+    await publish(redis, channel, marker);
+    await waitFor(() => (heard.includes(marker) ? true : undefined));
+    return heard.splice(0).filter((m) => m !== marker);
   }
 
   async function created(tenant: string, model: string, n = 1): Promise<string[]> {
@@ -83,7 +84,10 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
     redis = createRedis(target.connection, 'blocking');
     subscriber = createRedis(target.connection, 'subscriber');
     store = new JobStore(redis, { prefix, retentionMs: 60_000 });
-    await new ChannelListener(subscriber, [store.keys.eventsChannel(POOL)], (_ch, m) => messages.push(m)).start();
+    const [events, cancel] = [store.keys.eventsChannel(POOL), store.keys.cancelChannel(POOL)];
+    await new ChannelListener(subscriber, [events, cancel], (ch, m) =>
+      (ch === cancel ? cancels : messages).push(m),
+    ).start();
   });
   afterAll(async () => {
     await dropPrefix(prefix, target);
@@ -166,6 +170,27 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
       ([s, n, key]) => s === 'lua' && n?.toLowerCase() === 'pexpire' && key?.includes(':usage:'),
     );
     expect(usagePexpires.map(([, , key]) => key).sort()).toEqual([usage('u1'), usage('u2')].sort());
+  });
+
+  it('cancels: one message of the call’s canceled ids on the cancel channel, none for other finishes', async () => {
+    const [a, b, queued, done] = await created('w1', 'm1', 4);
+    await Promise.all([a, b, done].map((id) => store.start(id, 1)));
+    const cancelChannel = store.keys.cancelChannel(POOL);
+    await published(cancelChannel, cancels);
+    const results = await Promise.all([
+      store.cancel(a, 'w1'),
+      store.succeed(done, 'w1', { output, usage: { input_tokens: 1, output_tokens: 1 }, ttftMs: null }),
+      store.cancel(queued, 'w1'),
+      store.cancel(newJobId(POOL), 'w1'),
+      store.cancel(b, 'w1'),
+    ]);
+    expect(results.map((r) => r.kind)).toEqual(['written', 'written', 'written', 'missing', 'written']);
+    const sent = await published(cancelChannel, cancels);
+    expect(sent).toHaveLength(1);
+    expect(messageIds(sent[0] ?? '').sort()).toEqual([a, queued, b].sort());
+    // A cancel call that writes nothing publishes nothing.
+    expect((await store.cancel(a, 'w1')).kind).toBe('terminal');
+    expect(await published(cancelChannel, cancels)).toEqual([]);
   });
 
   it('finishes: a day’s usage hash keeps its expiry until a model’s first job there', async () => {

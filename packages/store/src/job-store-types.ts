@@ -72,6 +72,8 @@ export type Scripted = RedisClient & {
   /** Seven keys per job, then the common ARGV and each job's entries (see job-finish.lua). */
   iqFinish(numKeys: number, ...keysThenArgv: Array<string | Buffer>): Promise<Array<[number, string]>>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
+  /** Five keys per job, then each job's id (see job-discard.lua); the counts released. */
+  iqDiscard(numKeys: number, ...keysThenArgv: string[]): Promise<number>;
 };
 
 export const USAGE_RETENTION_MS = 400 * 86_400_000;

@@ -5,7 +5,7 @@ import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { NotFoundError, redisKeys, TurnQueue } from '@inferq/core';
 import type { FinishItem, FinishResult, JobStoreOptions, Scripted, StartItem, StartResult } from './job-store-types';
 import { startResult } from './job-store-types';
-import { poolOfJob } from './job-pools';
+import { byPool, poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
 import { luaScript } from './lua-files';
@@ -13,13 +13,14 @@ import { decodePayload, encodePayload } from './payload-codec';
 import { requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { withLuaCommands } from './lua-commands';
-import { createArgs, finishArgs, finishResult, startArgs } from './job-transitions';
+import { createArgs, discardArgs, finishArgs, finishResult, startArgs } from './job-transitions';
 
 // The scripts' text, read once from packages/store/lua (see lua-files.ts).
 const START_LUA = luaScript('job-start');
 const FINISH_LUA = luaScript('job-finish');
 const REQUEUE_LUA = luaScript('job-requeue');
 const CREATE_LUA = luaScript('job-create');
+const DISCARD_LUA = luaScript('job-discard');
 
 /** A transaction of this store's connection, with its scripts. */
 type ScriptedTx = ChainableCommander & {
@@ -51,6 +52,7 @@ export class JobStore {
       iqFinish: { lua: withPublish(FINISH_LUA, redis) },
       iqRequeue: { numberOfKeys: 2, lua: withPublish(REQUEUE_LUA, redis) },
       iqCreate: { lua: CREATE_LUA },
+      iqDiscard: { lua: DISCARD_LUA },
     });
   }
 
@@ -102,15 +104,23 @@ export class JobStore {
     if (pools.length) await this.redis.sadd(this.keys.pools(), ...pools);
   }
 
-  /** Removes a record whose enqueue failed, so nothing waits on a job no worker will see. */
-  async discard(id: string, tenant: string): Promise<void> {
-    const pool = poolOfJob(id);
-    await this.redis
-      .multi()
-      .unlink(this.keys.job(id), this.keys.jobEvents(id), this.keys.jobPayload(id))
-      .zrem(this.keys.tenantJobs(tenant, pool), id)
-      .decr(this.keys.tenantActive(tenant, pool))
-      .exec();
+  /**
+   * Removes the records of an enqueue that failed, so nothing waits on a job no worker will see; a
+   * job releases its tenant's active count only while its record still counts (see job-discard.lua).
+   */
+  async discard(jobs: ReadonlyArray<{ id: string; tenant: string }>): Promise<void> {
+    const pools = byPool(jobs.map((j) => j.id));
+    await Promise.all(
+      [...pools].map(([pool, at]) =>
+        this.redis.iqDiscard(
+          ...discardArgs(
+            this.keys,
+            pool,
+            at.flatMap((i) => jobs[i] ?? []),
+          ),
+        ),
+      ),
+    );
   }
 
   /** The record and its output (one round trip); the input stays where it is. */

@@ -6,8 +6,8 @@ import type { FinishItem, FinishResult, JobStoreOptions, StartItem } from './job
 import { EVENTS_RETENTION_MS, PAYLOAD_RETENTION_MS, trimBound, USAGE_RETENTION_MS, utcDay } from './job-store-types';
 
 /*
- * The arguments of the batched transition scripts (lua/job-create.lua, lua/job-start.lua,
- * lua/job-finish.lua): the number of keys, the keys (a set per job, all in the pool's slot), then
+ * The arguments of the batched transition scripts (lua/job-create.lua, lua/job-discard.lua,
+ * lua/job-start.lua, lua/job-finish.lua): the number of keys, the keys (a set per job, all in the pool's slot), then
  * the shared ARGV and each job's entries, in the order the scripts' headers give.
  */
 
@@ -23,6 +23,18 @@ export function createArgs(k: RedisKeys, jobs: readonly NewJob[]): [number, ...A
     return [j.id, j.payload ?? encodePayloadSync(requestJson(j.request)), String(fields.length), ...fields];
   });
   return [keys.length, ...keys, ...perJob];
+}
+
+export function discardArgs(
+  k: RedisKeys,
+  pool: string,
+  jobs: ReadonlyArray<{ id: string; tenant: string }>,
+): [number, ...string[]] {
+  const keys = jobs.flatMap(({ id, tenant }) => [
+    ...[k.job(id), k.jobEvents(id), k.jobPayload(id)],
+    ...[k.tenantJobs(tenant, pool), k.tenantActive(tenant, pool)],
+  ]);
+  return [keys.length, ...keys, ...jobs.map((j) => j.id)];
 }
 
 export function startArgs(k: RedisKeys, pool: string, streamMaxLen: string, jobs: StartItem[]): [number, ...string[]] {

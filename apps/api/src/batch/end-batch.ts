@@ -69,14 +69,17 @@ export async function endBatch(
   return end.kind === 'lease_lost' ? 'lease_lost' : 'ok';
 }
 
-/** Cancels the jobs not yet terminal, as POST /v1/jobs/{id}/cancel does; a few at a time. */
+/**
+ * Cancels the jobs not yet terminal, as POST /v1/jobs/{id}/cancel does; a few at a time. A chunk's
+ * cancels start in one turn, so each pool's are one finish call and one cancel message.
+ */
 async function cancelJobs(ctx: BatchContext, ref: BatchRef, ids: string[]): Promise<void> {
   for (let i = 0; i < ids.length; i += 100) {
+    const jobs = await Promise.all(ids.slice(i, i + 100).map((id) => ctx.jobs.get(id)));
     await Promise.all(
-      ids.slice(i, i + 100).map(async (id) => {
-        const job = await ctx.jobs.get(id);
+      jobs.map(async (job) => {
         if (!job || isTerminal(job.record.status)) return;
-        const r = await ctx.jobs.cancel(id, ref.tenant);
+        const r = await ctx.jobs.cancel(job.record.id, ref.tenant);
         if (r.kind === 'written' && r.previous === 'queued') await ctx.takeOutOfQueue(job);
       }),
     );

@@ -167,6 +167,16 @@ export class PoolScheduler {
     return ahead >= 0 ? ahead : undefined;
   }
 
+  /**
+   * Deletes what the pool's scheduler kept before its counters moved into `state` (issue 17): the
+   * `cap` and `picked` keys and the levels' clocks in `saved` (fields `<level>|`; a tenant's field
+   * names it after the bar). Nothing reads them any more; a second call finds nothing to delete.
+   */
+  async dropLegacyKeys(pool: string): Promise<void> {
+    const k = this.keys(pool);
+    await this.redis.multi().unlink(`${k.base}cap`, `${k.base}picked`).hdel(k.saved, '0|', '1|', '2|').exec();
+  }
+
   /** Jobs ever handed to BullMQ in the pool: a counter whose rate is the pool's throughput. */
   async picked(pool: string): Promise<number> {
     return Number((await this.redis.hget(this.keys(pool).state, 'picked')) ?? 0);

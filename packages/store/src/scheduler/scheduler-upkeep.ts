@@ -56,6 +56,9 @@ export class SchedulerUpkeep {
     };
     // Registered so the dispatcher reads these pools' webhook outboxes even when its catalog lacks them.
     await this.store.registerPools(o.pools).catch(o.onError);
+    // Once a process: the keys an upgrade from before the scheduler's `state` hash left behind.
+    const { scheduler } = this.promotion;
+    await Promise.all(o.pools.map((p) => scheduler.dropLegacyKeys(p))).catch(o.onError);
     if (o.slots > 0) {
       await this.stateCapacity(o.slots).catch(o.onError);
       every(o.capacityEveryMs ?? 5000, () => this.stateCapacity(o.slots));
