@@ -1,3 +1,4 @@
+import { Worker } from 'bullmq';
 import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Priority } from '@inferq/core';
 import { describeOnTargets, dropPrefix, testPrefix } from '@inferq/testkit';
@@ -90,21 +91,35 @@ describeOnTargets('job events and queue positions', (on) => {
   });
 
   describe('PoolQueues.position', () => {
-    it('ranks waiting jobs in the order workers take them: priority, then arrival', async () => {
+    it('ranks waiting jobs in the order workers take them: as handed over, then older prioritized adds', async () => {
       const pool = 'rank';
-      // Slots for all four, so the scheduler hands each to BullMQ as it arrives.
+      // Slots for all, so the scheduler hands each to BullMQ as it arrives, in arrival order.
       await new PoolScheduler(redis, prefix).capacity(pool, 'w', 4, 60_000);
       const low = await newJob('low', pool);
       const normal = await newJob('normal', pool);
       const high = await newJob('high', pool);
-      const normal2 = await newJob('normal', pool);
-      expect(await queues.position(pool, high)).toEqual({ position: 1, ahead: 0 });
+      // As an api from before standard adds hands a job over, mid rolling upgrade: BullMQ serves it after the list.
+      const old = newJobId(pool);
+      await queues.get(pool).add('infer', { id: old, tenant: 't1', model: 'sim/echo' }, { jobId: old, priority: 1 });
+      expect(await queues.position(pool, low)).toEqual({ position: 1, ahead: 0 });
       expect(await queues.position(pool, normal)).toEqual({ position: 2, ahead: 1 });
-      expect(await queues.position(pool, normal2)).toEqual({ position: 3, ahead: 2 });
-      expect(await queues.position(pool, low)).toEqual({ position: 4, ahead: 3 });
-      await queues.removeWaiting(pool, high);
-      expect(await queues.position(pool, low)).toEqual({ position: 3, ahead: 2 });
-      expect(await queues.position(pool, high)).toBeUndefined();
+      expect(await queues.position(pool, high)).toEqual({ position: 3, ahead: 2 });
+      expect(await queues.position(pool, old)).toEqual({ position: 4, ahead: 3 });
+      await queues.removeWaiting(pool, normal);
+      expect(await queues.position(pool, high)).toEqual({ position: 2, ahead: 1 });
+      expect(await queues.position(pool, normal)).toBeUndefined();
+      const worker = new Worker(queues.get(pool).name, null, {
+        connection: redis,
+        prefix: queues.get(pool).opts.prefix,
+      });
+      try {
+        const taken: Array<string | undefined> = [];
+        for (let i = 0; i < 3; i++) taken.push((await worker.getNextJob('t', { block: false }))?.id);
+        expect(taken).toEqual([low, high, old]);
+        expect(await queues.position(pool, old)).toBeUndefined();
+      } finally {
+        await worker.close(true);
+      }
     });
 
     it('gives no position to a job waiting out a delay', async () => {
