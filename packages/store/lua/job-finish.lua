@@ -6,8 +6,13 @@
   tenant's active-job slot and, when the job has a webhook, appends the event
   to the webhook outbox: all in the same atomic step, so none of them can be
   lost or counted twice. The payload gets `out` (always, '' for none: a
-  finished job's payload without `out` has expired) and its own expiry; the
-  record keeps the id of the `done` event as `done_id`.
+  finished job's payload without `out` has expired) and its own expiry.
+
+  The final status and the end are one stream entry, `type done` with the
+  status as its `data` (one XADD, not two): the SSE relay sends it as the
+  `status` event under the entry's id, then `done` under the id one sequence
+  number above it, which no entry can take (nothing is appended after the
+  end). The record keeps that `done` id as `done_id` (see JobEventLog.read).
 
   What several jobs of the call share is written once for the call, after
   every job's guard: one HINCRBY per usage hash and field, one DECRBY per
@@ -91,8 +96,8 @@ local function finish(k, j, fields)
   if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
   if not string.find(',' .. allowedBefore .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
   if lastTokens ~= '' then xadd(k[2], 'type', 'token', 'data', lastTokens) end
-  xadd(k[2], 'type', 'status', 'data', '{"status":"' .. status .. '"}')
-  local done_id = xadd(k[2], 'type', 'done', 'data', '')
+  local ms, seq = string.match(xadd(k[2], 'type', 'done', 'data', '{"status":"' .. status .. '"}'), '^(%d+)-(%d+)$')
+  local done_id = ms .. '-' .. string.format('%d', tonumber(seq) + 1)
   redis.call('HSET', k[1], 'status', status, 'completed_at', now, 'done_id', done_id, unpack(fields))
   redis.call('PEXPIRE', k[1], retentionMs)
   redis.call('PEXPIRE', k[2], eventsRetentionMs)

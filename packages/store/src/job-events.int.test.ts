@@ -62,10 +62,38 @@ describeOnTargets('job events and queue positions', (on) => {
         'status:{"status":"canceled"}',
         'done:',
       ]);
-      // Reads resume strictly after an entry id.
+      // Reads resume strictly after an event id, the final status's too (its entry also holds `done`).
       const rest = await events.read(id, all[1].id, 100);
       expect(rest.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
+      expect(await events.read(id, all[3].id, 100)).toEqual([all[4]]);
       expect(await events.read(id, all[4].id, 100)).toEqual([]);
+      // One entry for the final status and the end; the record keeps the end's id.
+      expect(await redis.xlen(store.keys.jobEvents(id))).toBe(4);
+      expect((await store.get(id))?.doneId).toBe(all[4].id);
+    });
+
+    it("reads an older worker's ending, a status entry then an empty done, as the same events", async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      const key = store.keys.jobEvents(id);
+      const status = await redis.xadd(key, '*', 'type', 'status', 'data', '{"status":"succeeded"}');
+      const done = await redis.xadd(key, '*', 'type', 'done', 'data', '');
+      const all = await events.read(id, undefined, 100);
+      expect(all.slice(1)).toEqual([
+        { id: status, type: 'status', data: '{"status":"succeeded"}' },
+        { id: done, type: 'done', data: '' },
+      ]);
+      expect(await events.read(id, status ?? '', 100)).toEqual([all[2]]);
+      expect(await events.read(id, done ?? '', 100)).toEqual([]);
+    });
+
+    it('reads at least a batch while more is there, whichever entry a read starts after', async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      for (let i = 0; i < 5; i++) await events.appendTokens(id, 1, String(i), null);
+      const all = await events.read(id, undefined, 100);
+      expect(await events.read(id, undefined, 3)).toEqual(all.slice(0, 3));
+      expect(await events.read(id, all[2].id, 3)).toEqual(all.slice(3, 6));
     });
 
     it('publishes the job id on the tokens channel with each batch', async () => {

@@ -32,7 +32,8 @@ export const STREAM_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
 type Scripted = RedisClient & {
   iqTokens(job: string, events: string, ...argv: string[]): Promise<number>;
 };
-type RawEntry = [id: string, fields: string[]];
+/** An entry as XRANGE returns it. */
+export type RawEntry = [id: string, fields: string[]];
 
 /**
  * The per-job event stream beyond status changes (which the JobStore's
@@ -78,14 +79,20 @@ export class JobEventLog {
     return (await this.redis.exists(this.keys.jobEvents(id))) === 1;
   }
 
-  /** Up to `count` events after the entry `after` (from the start when undefined), oldest first. */
+  /**
+   * The events after the one with id `after` (from the start when undefined),
+   * oldest first, from up to `count` entries (at least `count` events while
+   * more remain). The stream's last entry may stand for two events (see
+   * eventsOfEntry): it is read inclusively, so a client that saw its `status`
+   * still gets its `done`.
+   */
   read(id: string, after: string | undefined, count: number): Promise<JobEvent[]> {
     const key = `${id}|${after ?? ''}|${count}`;
     let pending = this.reads.get(key);
     if (!pending) {
       pending = this.redis
-        .xrange(this.keys.jobEvents(id), after ? `(${after}` : '-', '+', 'COUNT', count)
-        .then((entries) => (entries as RawEntry[]).map(toEvent))
+        .xrange(this.keys.jobEvents(id), after ?? '-', '+', 'COUNT', after ? count + 1 : count)
+        .then((entries) => eventsAfter((entries as RawEntry[]).flatMap(eventsOfEntry), after))
         .finally(() => this.reads.delete(key));
       this.reads.set(key, pending);
     }
@@ -93,8 +100,42 @@ export class JobEventLog {
   }
 }
 
-function toEvent([id, fields]: RawEntry): JobEvent {
+function eventsAfter(events: JobEvent[], after: string | undefined): JobEvent[] {
+  return after === undefined ? events : events.filter((e) => compareStreamIds(e.id, after) > 0);
+}
+
+/**
+ * The SSE events one stream entry stands for. The terminal write appends the
+ * final status and the end as one entry, `type done` with the status as its
+ * data (job-finish.lua): that is `status` under the entry's id, then `done`
+ * under the id one sequence number above, which no entry takes (nothing is
+ * appended after the end) and which the record keeps as `done_id`. A `done`
+ * without data (written before, or by a worker from before, this shape)
+ * follows a `status` entry of its own.
+ */
+export function eventsOfEntry([id, fields]: RawEntry): JobEvent[] {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-  return { id, type: (f.type ?? 'status') as JobEventType, data: f.data ?? '' };
+  const type = (f.type ?? 'status') as JobEventType;
+  const data = f.data ?? '';
+  if (type !== 'done' || data === '') return [{ id, type, data }];
+  const [ms, seq] = parts(id);
+  return [
+    { id, type: 'status', data },
+    { id: `${ms}-${seq + 1n}`, type: 'done', data: '' },
+  ];
+}
+
+/** Stream ids as [ms, seq], compared as numbers (seq may pass 2^53). */
+function parts(id: string): [bigint, bigint] {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return [BigInt(ms), BigInt(seq)];
+}
+
+/** Negative, zero or positive as stream id `a` is before, equal to or after `b`. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am, as] = parts(a);
+  const [bm, bs] = parts(b);
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }
