@@ -8,11 +8,12 @@
   lost or counted twice. The payload gets `out` (always, '' for none: a
   finished job's payload without `out` has expired) and its own expiry.
 
-  The final status and the end are one stream entry, `type done` with the
-  status as its `data` (one XADD, not two): the SSE relay sends it as the
-  `status` event under the entry's id, then `done` under the id one sequence
-  number above it, which no entry can take (nothing is appended after the
-  end). The record keeps that `done` id as `done_id` (see JobEventLog.read).
+  The attempt's last tokens, the final status and the end are one stream
+  entry, `type done` with the status as its `data` and the tokens, if any, as
+  `tokens` (one XADD, not three): the SSE relay sends it as `token`, `status`
+  and `done` under the entry's id and the next sequence numbers, which no
+  entry can take (nothing is appended after the end). The record keeps the
+  `done` event's id as `done_id` (see eventsOfEntry in job-events.ts).
 
   What several jobs of the call share is written once for the call, after
   every job's guard: one HINCRBY per usage hash and field, one DECRBY per
@@ -41,9 +42,9 @@
           (statuses allowed before, comma list), trimBelow (smallest job id
           still within retention: index entries below it are trimmed; '' to
           skip trimming this time), inputTokens, outputTokens, lastTokens
-          (data of a last token event to append before the status, '' for
-          none: the attempt's final tokens ride along instead of costing a
-          round trip of their own), output (as stored, '' for none), the
+          (data of a last token event, before the status, '' for none: the
+          attempt's final tokens ride along instead of costing a round trip
+          and a stream entry of their own), output (as stored, '' for none), the
           number n of extra strings, then n strings: field/value pairs for
           the record
   Returns
@@ -95,9 +96,15 @@ local function finish(k, j, fields)
   if not st then return {0, ''} end
   if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
   if not string.find(',' .. allowedBefore .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-  if lastTokens ~= '' then xadd(k[2], 'type', 'token', 'data', lastTokens) end
-  local ms, seq = string.match(xadd(k[2], 'type', 'done', 'data', '{"status":"' .. status .. '"}'), '^(%d+)-(%d+)$')
-  local done_id = ms .. '-' .. string.format('%d', tonumber(seq) + 1)
+  local data, events = '{"status":"' .. status .. '"}', 2
+  local id
+  if lastTokens ~= '' then
+    id, events = xadd(k[2], 'type', 'done', 'data', data, 'tokens', lastTokens), 3
+  else
+    id = xadd(k[2], 'type', 'done', 'data', data)
+  end
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  local done_id = ms .. '-' .. string.format('%d', tonumber(seq) + events - 1)
   redis.call('HSET', k[1], 'status', status, 'completed_at', now, 'done_id', done_id, unpack(fields))
   redis.call('PEXPIRE', k[1], retentionMs)
   redis.call('PEXPIRE', k[2], eventsRetentionMs)

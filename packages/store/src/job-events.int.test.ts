@@ -72,6 +72,29 @@ describeOnTargets('job events and queue positions', (on) => {
       expect((await store.get(id))?.doneId).toBe(all[4].id);
     });
 
+    it('reads the last tokens, the final status and done from one entry, resuming after any of them', async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      await events.appendTokens(id, 1, 'Hello ', 1);
+      await store.succeed(id, 't1', {
+        output: { text: 'Hello world', finish_reason: 'stop' },
+        usage: { input_tokens: 1, output_tokens: 2 },
+        ttftMs: 1,
+        tailTokens: 'world',
+      });
+      const all = await events.read(id, undefined, 100);
+      expect(all.map((e) => `${e.type}:${e.data}`)).toEqual([
+        'status:{"status":"running"}',
+        'token:{"text":"Hello "}',
+        'token:{"text":"world"}',
+        'status:{"status":"succeeded"}',
+        'done:',
+      ]);
+      expect(await redis.xlen(store.keys.jobEvents(id))).toBe(3);
+      expect((await store.get(id))?.doneId).toBe(all[4].id);
+      for (let i = 1; i < 5; i++) expect(await events.read(id, all[i].id, 100)).toEqual(all.slice(i + 1));
+    });
+
     it("reads an older worker's ending, a status entry then an empty done, as the same events", async () => {
       const id = await newJob();
       await store.start(id, 1);

@@ -28,6 +28,16 @@ describe('eventsOfEntry', () => {
     );
   });
 
+  it('reads the last tokens riding with the terminal entry as a token event before the status', () => {
+    expect(
+      eventsOfEntry(['7-2', ['type', 'done', 'data', '{"status":"succeeded"}', 'tokens', '{"text":"!"}']]),
+    ).toEqual([
+      { id: '7-2', type: 'token', data: '{"text":"!"}' },
+      { id: '7-3', type: 'status', data: '{"status":"succeeded"}' },
+      { id: '7-4', type: 'done', data: '' },
+    ]);
+  });
+
   it('reads a done entry without data (the shape before, still written by older workers) as done alone', () => {
     expect(eventsOfEntry(['7-4', ['type', 'done', 'data', '']])).toEqual([{ id: '7-4', type: 'done', data: '' }]);
   });

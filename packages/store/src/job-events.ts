@@ -81,17 +81,18 @@ export class JobEventLog {
 
   /**
    * The events after the one with id `after` (from the start when undefined),
-   * oldest first, from up to `count` entries (at least `count` events while
-   * more remain). The stream's last entry may stand for two events (see
-   * eventsOfEntry): it is read inclusively, so a client that saw its `status`
-   * still gets its `done`.
+   * oldest first: at least `count` while more remain. The stream's last entry
+   * stands for up to three events, under its id and the next two (see
+   * eventsOfEntry), so a read after an event starts two sequence numbers
+   * below it, at the entry that may hold it, and drops what came before.
    */
   read(id: string, after: string | undefined, count: number): Promise<JobEvent[]> {
     const key = `${id}|${after ?? ''}|${count}`;
     let pending = this.reads.get(key);
     if (!pending) {
+      const start = after === undefined ? '-' : holderFrom(after);
       pending = this.redis
-        .xrange(this.keys.jobEvents(id), after ?? '-', '+', 'COUNT', after ? count + 1 : count)
+        .xrange(this.keys.jobEvents(id), start, '+', 'COUNT', after === undefined ? count : count + EXTRA + 1)
         .then((entries) => eventsAfter((entries as RawEntry[]).flatMap(eventsOfEntry), after))
         .finally(() => this.reads.delete(key));
       this.reads.set(key, pending);
@@ -100,18 +101,31 @@ export class JobEventLog {
   }
 }
 
+/**
+ * Events one entry may stand for beyond its first (eventsOfEntry): a read after an event starts this
+ * many sequence numbers below it, and reads up to this many entries more, and the one at `after`.
+ */
+const EXTRA = 2;
+
+/** The lowest id of an entry that may hold the event `after`. */
+function holderFrom(after: string): string {
+  const [ms, seq] = parts(after);
+  return `${ms}-${seq > BigInt(EXTRA) ? seq - BigInt(EXTRA) : 0n}`;
+}
+
 function eventsAfter(events: JobEvent[], after: string | undefined): JobEvent[] {
   return after === undefined ? events : events.filter((e) => compareStreamIds(e.id, after) > 0);
 }
 
 /**
  * The SSE events one stream entry stands for. The terminal write appends the
- * final status and the end as one entry, `type done` with the status as its
- * data (job-finish.lua): that is `status` under the entry's id, then `done`
- * under the id one sequence number above, which no entry takes (nothing is
- * appended after the end) and which the record keeps as `done_id`. A `done`
- * without data (written before, or by a worker from before, this shape)
- * follows a `status` entry of its own.
+ * attempt's last tokens, the final status and the end as one entry, `type
+ * done` with the status as its data and the tokens, if any, as `tokens`
+ * (job-finish.lua): that is `token`, `status` and `done` under the entry's id
+ * and the next sequence numbers, which no entry takes (nothing is appended
+ * after the end); the record keeps the last as `done_id`. A `done` without
+ * data (written before this shape, or by an older worker) follows `status`
+ * and `token` entries of its own.
  */
 export function eventsOfEntry([id, fields]: RawEntry): JobEvent[] {
   const f: Record<string, string> = {};
@@ -120,10 +134,12 @@ export function eventsOfEntry([id, fields]: RawEntry): JobEvent[] {
   const data = f.data ?? '';
   if (type !== 'done' || data === '') return [{ id, type, data }];
   const [ms, seq] = parts(id);
-  return [
-    { id, type: 'status', data },
-    { id: `${ms}-${seq + 1n}`, type: 'done', data: '' },
+  const events: Array<Omit<JobEvent, 'id'>> = [
+    { type: 'status', data },
+    { type: 'done', data: '' },
   ];
+  if (f.tokens) events.unshift({ type: 'token', data: f.tokens });
+  return events.map((e, i) => ({ id: `${ms}-${seq + BigInt(i)}`, ...e }));
 }
 
 /** Stream ids as [ms, seq], compared as numbers (seq may pass 2^53). */
