@@ -68,6 +68,19 @@ export class PoolQueues {
     return (await this.connection.exists(this.get(pool).toKey(id))) === 1;
   }
 
+  /**
+   * Removes the pool's completed jobs that finished more than `keepMs` ago, `batch` per script call
+   * (each call blocks Redis while it deletes), until a call finds fewer. Returns how many went.
+   */
+  async removeCompleted(pool: string, keepMs: number, batch = 1000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const n = (await this.get(pool).clean(keepMs, batch, 'completed')).length;
+      removed += n;
+      if (n < batch) return removed;
+    }
+  }
+
   /** Removes a job that no worker holds; false when it is active (locked) or gone. */
   async removeWaiting(pool: string, id: string): Promise<boolean> {
     return (await this.get(pool).remove(id)) === 1;
