@@ -71,8 +71,9 @@ export function byPool(ids: string[]): Map<string, string[]> {
 
 /**
  * Waits for the jobs, then audits each one: its record, and its event stream
- * (the transition scripts append one `status` entry per transition and one
- * `done` at the terminal one, atomically with the record).
+ * (the transition scripts append one `status` entry per transition, and at
+ * the terminal one a `done` entry carrying the final status, atomically with
+ * the record).
  */
 export async function auditJobs(src: AuditSource, ids: string[], timeoutMs: number): Promise<AuditResult> {
   const lost = await waitTerminal(src, ids, timeoutMs);
@@ -86,7 +87,8 @@ export async function auditJobs(src: AuditSource, ids: string[], timeoutMs: numb
     for (const [, fields] of entries) {
       const f = fieldsOf(fields);
       if (f.type === 'done') doneEntries++;
-      if (f.type === 'status' && TERMINAL.has(statusIn(f.data))) terminalTransitions++;
+      // The terminal write is one `done` entry carrying the final status (a `status` entry, then an empty `done`, before).
+      if (f.type !== 'token' && TERMINAL.has(statusIn(f.data))) terminalTransitions++;
     }
     if (terminalTransitions > 1 || doneEntries > 1) duplicated.push(id);
     jobs.set(id, { record: (await store.get(id))?.record, terminalTransitions, doneEntries });

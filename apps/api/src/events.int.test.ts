@@ -84,6 +84,19 @@ describe('GET /v1/jobs/{id}/events', () => {
     expect(after.status).toBe(204);
   });
 
+  it('resumes after the final status with done alone, under the id the record keeps', async () => {
+    const id = await submit();
+    await runToSuccess(id);
+    const first = await events(id);
+    await first.ended;
+    const ids = first.messages.map((m) => m.id!);
+    const resumed = await events(id, { 'Last-Event-ID': ids[4] });
+    await resumed.ended;
+    expect(resumed.messages.map((m) => [m.event, m.id])).toEqual([['done', ids[5]]]);
+    expect(JSON.parse(resumed.messages[0].data)).toMatchObject({ id, status: 'succeeded' });
+    expect((await t.store.get(id))?.doneId).toBe(ids[5]);
+  });
+
   it('ends a canceled queued job with canceled and done', async () => {
     const id = await submit();
     const sse = await events(id);

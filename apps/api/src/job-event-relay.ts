@@ -86,7 +86,8 @@ export async function relayJobEvents(
           return;
         }
       }
-      if (events.length === READ_BATCH) continue;
+      // A full batch (an entry may stand for two events): more may be there already.
+      if (events.length >= READ_BATCH) continue;
       if (out.signal.aborted || deps.watcher.closed) return;
       await sub.next(heartbeatMs - (Date.now() - lastWrite), out.signal);
       if (Date.now() - lastWrite >= heartbeatMs) {

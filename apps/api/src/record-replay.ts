@@ -1,3 +1,4 @@
+import { compareStreamIds } from '@inferq/store';
 import type { StoredJob } from '@inferq/store';
 
 /**
@@ -14,20 +15,6 @@ export interface ReplayFrame {
   data: string;
 }
 
-/** Stream ids as [ms, seq], compared as numbers (seq may pass 2^53). */
-function parts(id: string): [bigint, bigint] {
-  const [ms = '0', seq = '0'] = id.split('-');
-  return [BigInt(ms), BigInt(seq)];
-}
-
-/** Negative, zero or positive as stream id `a` is before, equal to or after `b`. */
-export function compareStreamIds(a: string, b: string): number {
-  const [am, as] = parts(a);
-  const [bm, bs] = parts(b);
-  if (am !== bm) return am < bm ? -1 : 1;
-  return as === bs ? 0 : as < bs ? -1 : 1;
-}
-
 /** The id of the job's `done` event: recorded at the end (records from before that use the completion time). */
 export function doneIdOf(job: StoredJob): string {
   return job.doneId ?? `${Date.parse(job.record.completed_at ?? job.record.created_at)}-0`;
@@ -38,7 +25,7 @@ export function replayFrames(job: StoredJob, after: string | undefined): ReplayF
   const done = doneIdOf(job);
   if (after !== undefined && compareStreamIds(after, done) >= 0) return [];
   // Ids just below `done`'s, in the millisecond before it: they sort before it and after nothing it followed.
-  const ms = parts(done)[0] - 1n;
+  const ms = BigInt(done.split('-')[0] ?? '0') - 1n;
   const frames: ReplayFrame[] = [
     { event: 'status', id: `${ms}-0`, data: JSON.stringify({ status: job.record.status }) },
   ];

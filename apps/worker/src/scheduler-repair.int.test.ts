@@ -31,14 +31,17 @@ let side: Harness;
 let main: ReturnType<typeof rig>;
 let worker: RunningWorker | undefined;
 
-/** Terminal status entries and `done` entries in the job's event stream: exactly one each is correct. */
+/**
+ * Terminal statuses and ends in the job's event stream: exactly one each is correct. The terminal
+ * write appends both as one `done` entry whose data is the status (job-finish.lua).
+ */
 async function transitions(id: string): Promise<{ terminal: number; done: number }> {
   let terminal = 0;
   let done = 0;
   for (const [, f] of await h.redis.xrange(h.store.keys.jobEvents(id), '-', '+')) {
     const type = f[f.indexOf('type') + 1];
     if (type === 'done') done++;
-    if (type === 'status' && /"(succeeded|failed|canceled)"/.test(f[f.indexOf('data') + 1] ?? '')) terminal++;
+    if (type !== 'token' && /"(succeeded|failed|canceled)"/.test(f[f.indexOf('data') + 1] ?? '')) terminal++;
   }
   return { terminal, done };
 }

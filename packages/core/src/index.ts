@@ -99,7 +99,7 @@ export {
 export { PoolBacklog, PoolBacklogList, poolBacklogView, TenantBacklogView } from './pool-backlog.schema';
 export type { PoolStatsSource } from './pool-backlog.schema';
 export { webhookEventType, WebhookEventType, WebhookPayload } from './webhook-payload.schema';
-export { BULL_PRIORITY, DeliveryJobData, PRIORITY_LEVELS, priorityLevel, QueueJobData } from './queue-job.schema';
+export { DeliveryJobData, PRIORITY_LEVELS, priorityLevel, QueueJobData } from './queue-job.schema';
 export { QUEUES } from './queue-catalog';
 export type { QueueBackoff, QueueCatalog, QueueJobOptions, QueueSpec } from './queue-catalog';
 export { WorkerHeartbeat } from './worker-heartbeat.schema';

@@ -4,8 +4,8 @@ import { DeliveryJobData, QueueJobData } from './queue-job.schema';
 
 /** Options every job of a queue gets: structurally BullMQ's JobsOptions (core does not depend on BullMQ). */
 export interface QueueJobOptions {
-  /** Finished jobs BullMQ keeps (for Bull Board): `age` in seconds, `count` jobs. */
-  removeOnComplete: { age?: number; count?: number };
+  /** Finished jobs BullMQ keeps (for Bull Board): `age` in seconds, `count` jobs; false keeps them all (see keepCompletedS). */
+  removeOnComplete: false | { age?: number; count?: number };
   removeOnFail: { age?: number; count?: number };
 }
 
@@ -23,6 +23,8 @@ export interface QueueSpec {
   schema: z.ZodType;
   jobOptions: QueueJobOptions;
   backoff: QueueBackoff;
+  /** Completed jobs kept this long (s) and then removed in batches by the consumers' upkeep, not by each completion. */
+  keepCompletedS?: number;
 }
 export type QueueCatalog = Record<string, QueueSpec>;
 
@@ -36,13 +38,15 @@ export const QUEUES = {
   pool: {
     name: poolQueueName,
     schema: QueueJobData,
-    // Finished jobs stay only briefly, for Bull Board, by age: each completion removes the hashes
-    // past it (a bounded ZREVRANGEBYSCORE). A count as well cost every completion a ZREVRANGE and a
-    // ZREMRANGEBYRANK more (issue #17); completed jobs are the hot path, failed ones keep both.
-    // The record, not BullMQ's hash, is what callers read, so at R jobs/s BullMQ holds ~60 R hashes.
-    jobOptions: { removeOnComplete: { age: 60 }, removeOnFail: { age: 3600, count: 10_000 } },
+    // Completed jobs stay only briefly, for Bull Board: every worker's upkeep removes those older than
+    // keepCompletedS in batches (SchedulerUpkeep). A BullMQ rule would trim on every completion: by age
+    // a ZREVRANGEBYSCORE each, and a ZREMRANGEBYSCORE each once jobs expire; by count a ZREVRANGE and
+    // a ZREMRANGEBYRANK (issue #17). Completed jobs are the hot path; failed ones keep BullMQ's rules.
+    // The record, not BullMQ's hash, is what callers read, so at R jobs/s BullMQ holds ~60-65 R hashes.
+    jobOptions: { removeOnComplete: false, removeOnFail: { age: 3600, count: 10_000 } },
     // Exponential with jitter from WORKER_RETRY_BASE_MS, never before the provider's Retry-After.
     backoff: { type: 'inferq', maxDelayMs: 10 * 60_000 },
+    keepCompletedS: 60,
   },
   /** Webhook deliveries: the outbox consumer (store) in the dispatcher -> its delivery worker. */
   webhooks: {

@@ -20,13 +20,11 @@ export const QueueJobData = z.object({
 });
 export type QueueJobData = z.infer<typeof QueueJobData>;
 
-/** BullMQ priorities: lower runs first; every job gets one so the order is total. */
-export const BULL_PRIORITY: Record<Priority, number> = { high: 1, normal: 2, low: 3 };
-
 /** The scheduler's levels, in order of service: level n is PRIORITY_LEVELS[n]. */
 export const PRIORITY_LEVELS: readonly Priority[] = ['high', 'normal', 'low'];
+const LEVEL_OF: Record<Priority, number> = { high: 0, normal: 1, low: 2 };
 export function priorityLevel(p: Priority): number {
-  return BULL_PRIORITY[p] - 1;
+  return LEVEL_OF[p];
 }
 
 /** What a job of the webhook queue carries; parsed again with safeParse when dequeued. */

@@ -6,8 +6,14 @@
   tenant's active-job slot and, when the job has a webhook, appends the event
   to the webhook outbox: all in the same atomic step, so none of them can be
   lost or counted twice. The payload gets `out` (always, '' for none: a
-  finished job's payload without `out` has expired) and its own expiry; the
-  record keeps the id of the `done` event as `done_id`.
+  finished job's payload without `out` has expired) and its own expiry.
+
+  The attempt's last tokens, the final status and the end are one stream
+  entry, `type done` with the status as its `data` and the tokens, if any, as
+  `tokens` (one XADD, not three): the SSE relay sends it as `token`, `status`
+  and `done` under the entry's id and the next sequence numbers, which no
+  entry can take (nothing is appended after the end). The record keeps the
+  `done` event's id as `done_id` (see eventsOfEntry in job-events.ts).
 
   What several jobs of the call share is written once for the call, after
   every job's guard: one HINCRBY per usage hash and field, one DECRBY per
@@ -38,9 +44,9 @@
           (statuses allowed before, comma list), trimBelow (smallest job id
           still within retention: index entries below it are trimmed; '' to
           skip trimming this time), inputTokens, outputTokens, lastTokens
-          (data of a last token event to append before the status, '' for
-          none: the attempt's final tokens ride along instead of costing a
-          round trip of their own), output (as stored, '' for none), the
+          (data of a last token event, before the status, '' for none: the
+          attempt's final tokens ride along instead of costing a round trip
+          and a stream entry of their own), output (as stored, '' for none), the
           number n of extra strings, then n strings: field/value pairs for
           the record
   Returns
@@ -93,9 +99,15 @@ local function finish(k, j, fields)
   if not st then return {0, ''} end
   if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
   if not string.find(',' .. allowedBefore .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-  if lastTokens ~= '' then xadd(k[2], 'type', 'token', 'data', lastTokens) end
-  xadd(k[2], 'type', 'status', 'data', '{"status":"' .. status .. '"}')
-  local done_id = xadd(k[2], 'type', 'done', 'data', '')
+  local data, events = '{"status":"' .. status .. '"}', 2
+  local id
+  if lastTokens ~= '' then
+    id, events = xadd(k[2], 'type', 'done', 'data', data, 'tokens', lastTokens), 3
+  else
+    id = xadd(k[2], 'type', 'done', 'data', data)
+  end
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  local done_id = ms .. '-' .. string.format('%d', tonumber(seq) + events - 1)
   redis.call('HSET', k[1], 'status', status, 'completed_at', now, 'done_id', done_id, unpack(fields))
   redis.call('PEXPIRE', k[1], retentionMs)
   redis.call('PEXPIRE', k[2], eventsRetentionMs)

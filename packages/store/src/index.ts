@@ -7,7 +7,7 @@ export type { StoredJob, StoredRequest, NewJob } from './record-codec';
 export { COMPRESS_ABOVE_BYTES, BROTLI_QUALITY, encodePayload, decodePayload } from './payload-codec';
 export { PoolQueues, poolJobOptions } from './pool-queues';
 export { Enqueuer, enqueueNewJob } from './enqueue';
-export { JobEventLog, STREAM_ID_PATTERN } from './job-events';
+export { compareStreamIds, JobEventLog, STREAM_ID_PATTERN } from './job-events';
 export type { JobEvent, JobEventType, JobEventLogOptions } from './job-events';
 export { ResponseCache, isCacheable } from './response-cache';
 export type { CacheableRequest } from './response-cache';

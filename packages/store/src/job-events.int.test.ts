@@ -1,3 +1,4 @@
+import { Worker } from 'bullmq';
 import { JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Priority } from '@inferq/core';
 import { describeOnTargets, dropPrefix, testPrefix } from '@inferq/testkit';
@@ -61,10 +62,61 @@ describeOnTargets('job events and queue positions', (on) => {
         'status:{"status":"canceled"}',
         'done:',
       ]);
-      // Reads resume strictly after an entry id.
+      // Reads resume strictly after an event id, the final status's too (its entry also holds `done`).
       const rest = await events.read(id, all[1].id, 100);
       expect(rest.map((e) => e.id)).toEqual(all.slice(2).map((e) => e.id));
+      expect(await events.read(id, all[3].id, 100)).toEqual([all[4]]);
       expect(await events.read(id, all[4].id, 100)).toEqual([]);
+      // One entry for the final status and the end; the record keeps the end's id.
+      expect(await redis.xlen(store.keys.jobEvents(id))).toBe(4);
+      expect((await store.get(id))?.doneId).toBe(all[4].id);
+    });
+
+    it('reads the last tokens, the final status and done from one entry, resuming after any of them', async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      await events.appendTokens(id, 1, 'Hello ', 1);
+      await store.succeed(id, 't1', {
+        output: { text: 'Hello world', finish_reason: 'stop' },
+        usage: { input_tokens: 1, output_tokens: 2 },
+        ttftMs: 1,
+        tailTokens: 'world',
+      });
+      const all = await events.read(id, undefined, 100);
+      expect(all.map((e) => `${e.type}:${e.data}`)).toEqual([
+        'status:{"status":"running"}',
+        'token:{"text":"Hello "}',
+        'token:{"text":"world"}',
+        'status:{"status":"succeeded"}',
+        'done:',
+      ]);
+      expect(await redis.xlen(store.keys.jobEvents(id))).toBe(3);
+      expect((await store.get(id))?.doneId).toBe(all[4].id);
+      for (let i = 1; i < 5; i++) expect(await events.read(id, all[i].id, 100)).toEqual(all.slice(i + 1));
+    });
+
+    it("reads an older worker's ending, a status entry then an empty done, as the same events", async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      const key = store.keys.jobEvents(id);
+      const status = await redis.xadd(key, '*', 'type', 'status', 'data', '{"status":"succeeded"}');
+      const done = await redis.xadd(key, '*', 'type', 'done', 'data', '');
+      const all = await events.read(id, undefined, 100);
+      expect(all.slice(1)).toEqual([
+        { id: status, type: 'status', data: '{"status":"succeeded"}' },
+        { id: done, type: 'done', data: '' },
+      ]);
+      expect(await events.read(id, status ?? '', 100)).toEqual([all[2]]);
+      expect(await events.read(id, done ?? '', 100)).toEqual([]);
+    });
+
+    it('reads at least a batch while more is there, whichever entry a read starts after', async () => {
+      const id = await newJob();
+      await store.start(id, 1);
+      for (let i = 0; i < 5; i++) await events.appendTokens(id, 1, String(i), null);
+      const all = await events.read(id, undefined, 100);
+      expect(await events.read(id, undefined, 3)).toEqual(all.slice(0, 3));
+      expect(await events.read(id, all[2].id, 3)).toEqual(all.slice(3, 6));
     });
 
     it('publishes the job id on the tokens channel with each batch', async () => {
@@ -90,21 +142,35 @@ describeOnTargets('job events and queue positions', (on) => {
   });
 
   describe('PoolQueues.position', () => {
-    it('ranks waiting jobs in the order workers take them: priority, then arrival', async () => {
+    it('ranks waiting jobs in the order workers take them: as handed over, then older prioritized adds', async () => {
       const pool = 'rank';
-      // Slots for all four, so the scheduler hands each to BullMQ as it arrives.
+      // Slots for all, so the scheduler hands each to BullMQ as it arrives, in arrival order.
       await new PoolScheduler(redis, prefix).capacity(pool, 'w', 4, 60_000);
       const low = await newJob('low', pool);
       const normal = await newJob('normal', pool);
       const high = await newJob('high', pool);
-      const normal2 = await newJob('normal', pool);
-      expect(await queues.position(pool, high)).toEqual({ position: 1, ahead: 0 });
+      // As an api from before standard adds hands a job over, mid rolling upgrade: BullMQ serves it after the list.
+      const old = newJobId(pool);
+      await queues.get(pool).add('infer', { id: old, tenant: 't1', model: 'sim/echo' }, { jobId: old, priority: 1 });
+      expect(await queues.position(pool, low)).toEqual({ position: 1, ahead: 0 });
       expect(await queues.position(pool, normal)).toEqual({ position: 2, ahead: 1 });
-      expect(await queues.position(pool, normal2)).toEqual({ position: 3, ahead: 2 });
-      expect(await queues.position(pool, low)).toEqual({ position: 4, ahead: 3 });
-      await queues.removeWaiting(pool, high);
-      expect(await queues.position(pool, low)).toEqual({ position: 3, ahead: 2 });
-      expect(await queues.position(pool, high)).toBeUndefined();
+      expect(await queues.position(pool, high)).toEqual({ position: 3, ahead: 2 });
+      expect(await queues.position(pool, old)).toEqual({ position: 4, ahead: 3 });
+      await queues.removeWaiting(pool, normal);
+      expect(await queues.position(pool, high)).toEqual({ position: 2, ahead: 1 });
+      expect(await queues.position(pool, normal)).toBeUndefined();
+      const worker = new Worker(queues.get(pool).name, null, {
+        connection: redis,
+        prefix: queues.get(pool).opts.prefix,
+      });
+      try {
+        const taken: Array<string | undefined> = [];
+        for (let i = 0; i < 3; i++) taken.push((await worker.getNextJob('t', { block: false }))?.id);
+        expect(taken).toEqual([low, high, old]);
+        expect(await queues.position(pool, old)).toBeUndefined();
+      } finally {
+        await worker.close(true);
+      }
     });
 
     it('gives no position to a job waiting out a delay', async () => {

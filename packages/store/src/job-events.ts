@@ -32,7 +32,8 @@ export const STREAM_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
 type Scripted = RedisClient & {
   iqTokens(job: string, events: string, ...argv: string[]): Promise<number>;
 };
-type RawEntry = [id: string, fields: string[]];
+/** An entry as XRANGE returns it. */
+export type RawEntry = [id: string, fields: string[]];
 
 /**
  * The per-job event stream beyond status changes (which the JobStore's
@@ -78,14 +79,21 @@ export class JobEventLog {
     return (await this.redis.exists(this.keys.jobEvents(id))) === 1;
   }
 
-  /** Up to `count` events after the entry `after` (from the start when undefined), oldest first. */
+  /**
+   * The events after the one with id `after` (from the start when undefined),
+   * oldest first: at least `count` while more remain. The stream's last entry
+   * stands for up to three events, under its id and the next two (see
+   * eventsOfEntry), so a read after an event starts two sequence numbers
+   * below it, at the entry that may hold it, and drops what came before.
+   */
   read(id: string, after: string | undefined, count: number): Promise<JobEvent[]> {
     const key = `${id}|${after ?? ''}|${count}`;
     let pending = this.reads.get(key);
     if (!pending) {
+      const start = after === undefined ? '-' : holderFrom(after);
       pending = this.redis
-        .xrange(this.keys.jobEvents(id), after ? `(${after}` : '-', '+', 'COUNT', count)
-        .then((entries) => (entries as RawEntry[]).map(toEvent))
+        .xrange(this.keys.jobEvents(id), start, '+', 'COUNT', after === undefined ? count : count + EXTRA + 1)
+        .then((entries) => eventsAfter((entries as RawEntry[]).flatMap(eventsOfEntry), after))
         .finally(() => this.reads.delete(key));
       this.reads.set(key, pending);
     }
@@ -93,8 +101,57 @@ export class JobEventLog {
   }
 }
 
-function toEvent([id, fields]: RawEntry): JobEvent {
+/**
+ * Events one entry may stand for beyond its first (eventsOfEntry): a read after an event starts this
+ * many sequence numbers below it, and reads up to this many entries more, and the one at `after`.
+ */
+const EXTRA = 2;
+
+/** The lowest id of an entry that may hold the event `after`. */
+function holderFrom(after: string): string {
+  const [ms, seq] = parts(after);
+  return `${ms}-${seq > BigInt(EXTRA) ? seq - BigInt(EXTRA) : 0n}`;
+}
+
+function eventsAfter(events: JobEvent[], after: string | undefined): JobEvent[] {
+  return after === undefined ? events : events.filter((e) => compareStreamIds(e.id, after) > 0);
+}
+
+/**
+ * The SSE events one stream entry stands for. The terminal write appends the
+ * attempt's last tokens, the final status and the end as one entry, `type
+ * done` with the status as its data and the tokens, if any, as `tokens`
+ * (job-finish.lua): that is `token`, `status` and `done` under the entry's id
+ * and the next sequence numbers, which no entry takes (nothing is appended
+ * after the end); the record keeps the last as `done_id`. A `done` without
+ * data (written before this shape, or by an older worker) follows `status`
+ * and `token` entries of its own.
+ */
+export function eventsOfEntry([id, fields]: RawEntry): JobEvent[] {
   const f: Record<string, string> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]] = fields[i + 1];
-  return { id, type: (f.type ?? 'status') as JobEventType, data: f.data ?? '' };
+  const type = (f.type ?? 'status') as JobEventType;
+  const data = f.data ?? '';
+  if (type !== 'done' || data === '') return [{ id, type, data }];
+  const [ms, seq] = parts(id);
+  const events: Array<Omit<JobEvent, 'id'>> = [
+    { type: 'status', data },
+    { type: 'done', data: '' },
+  ];
+  if (f.tokens) events.unshift({ type: 'token', data: f.tokens });
+  return events.map((e, i) => ({ id: `${ms}-${seq + BigInt(i)}`, ...e }));
+}
+
+/** Stream ids as [ms, seq], compared as numbers (seq may pass 2^53). */
+function parts(id: string): [bigint, bigint] {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return [BigInt(ms), BigInt(seq)];
+}
+
+/** Negative, zero or positive as stream id `a` is before, equal to or after `b`. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am, as] = parts(a);
+  const [bm, bs] = parts(b);
+  if (am !== bm) return am < bm ? -1 : 1;
+  return as === bs ? 0 : as < bs ? -1 : 1;
 }

@@ -1,20 +1,23 @@
 import { Queue } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
 import type { RedisClient as Connection } from './redis';
-import type { Priority, QueueJobData } from '@inferq/core';
-import { BULL_PRIORITY, PRIORITY_LEVELS as LEVELS, poolQueueName, poolTag, QUEUES } from '@inferq/core';
+import type { QueueJobData } from '@inferq/core';
+import { poolQueueName, poolTag, QUEUES } from '@inferq/core';
 import type { PromotedJob } from './scheduler/scheduler-replies';
 
 /**
  * BullMQ job options every pool job gets: the pool queue's in the catalog
  * (core's QUEUES, which says how long finished jobs stay for Bull Board), with
- * the job's id, priority and attempts.
+ * the job's id and attempts. No BullMQ priority: the fair scheduler already
+ * handed the jobs over in their order of service, and a standard job is one
+ * LPUSH on add and one RPOPLPUSH on fetch, FIFO in that order, where a
+ * prioritized one costs a counter INCR and a zset ZADD, then a failed
+ * RPOPLPUSH, a ZPOPMIN and an LPUSH (issue #17).
  */
-export function poolJobOptions(id: string, priority: Priority, maxAttempts: number): JobsOptions {
+export function poolJobOptions(id: string, maxAttempts: number): JobsOptions {
   return {
     ...QUEUES.pool.jobOptions,
     jobId: id,
-    priority: BULL_PRIORITY[priority],
     attempts: maxAttempts,
     backoff: { type: QUEUES.pool.backoff.type },
   };
@@ -55,7 +58,7 @@ export class PoolQueues {
         name: 'infer',
         // The charge rides along so the worker's finish hands it back (sched-finish.lua reads nothing then).
         data: { id: j.id, tenant: j.tenant, model: j.model, level: j.level, estimate: j.estimate, weight: j.weight },
-        opts: poolJobOptions(j.id, LEVELS[j.level] ?? 'normal', j.attempts),
+        opts: poolJobOptions(j.id, j.attempts),
       })),
     );
   }
@@ -65,20 +68,42 @@ export class PoolQueues {
     return (await this.connection.exists(this.get(pool).toKey(id))) === 1;
   }
 
+  /**
+   * Removes the pool's completed jobs that finished more than `keepMs` ago, `batch` per script call
+   * (each call blocks Redis while it deletes), until a call finds fewer. Returns how many went.
+   */
+  async removeCompleted(pool: string, keepMs: number, batch = 1000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const n = (await this.get(pool).clean(keepMs, batch, 'completed')).length;
+      removed += n;
+      if (n < batch) return removed;
+    }
+  }
+
   /** Removes a job that no worker holds; false when it is active (locked) or gone. */
   async removeWaiting(pool: string, id: string): Promise<boolean> {
     return (await this.get(pool).remove(id)) === 1;
   }
 
   /**
-   * Where a waiting job stands in its pool: BullMQ keeps every prioritized job
-   * (all of ours) in one zset scored by priority, then insertion order, which
-   * is the order workers take them, so its rank is the number of jobs ahead.
-   * Undefined when it is not waiting there (active, delayed for a retry, gone).
+   * Where a waiting job stands in its pool, in the order workers take jobs:
+   * the wait list from its tail (BullMQ pushes at the head and pops the tail),
+   * then the prioritized zset, which BullMQ serves once the list is empty (jobs
+   * an api from before standard adds handed over with a priority). Undefined
+   * when it is waiting in neither (active, delayed for a retry, gone).
    */
   async position(pool: string, id: string): Promise<{ position: number; ahead: number } | undefined> {
-    const rank = await this.connection.zrank(this.get(pool).keys.prioritized, id);
-    return rank === null ? undefined : { position: rank + 1, ahead: rank };
+    const keys = this.get(pool).keys;
+    const replies = await this.connection
+      .multi()
+      .lpos(keys.wait, id)
+      .llen(keys.wait)
+      .zrank(keys.prioritized, id)
+      .exec();
+    const [index, waiting, rank] = (replies ?? []).map(([, v]) => (typeof v === 'number' ? v : null));
+    const ahead = index !== null ? (waiting ?? 0) - 1 - index : rank !== null ? (waiting ?? 0) + rank : undefined;
+    return ahead === undefined ? undefined : { position: ahead + 1, ahead };
   }
 
   all(): Queue<QueueJobData>[] {

@@ -1,4 +1,4 @@
-import { isTerminal } from '@inferq/core';
+import { isTerminal, QUEUES } from '@inferq/core';
 import type { JobStore } from '../job-store';
 import type { PoolQueues } from '../pool-queues';
 import type { Promotion } from './promotion';
@@ -21,6 +21,10 @@ export interface UpkeepOptions {
   repairAfterMs?: number;
   /** Told what each repair round that found something did (a process died between a pick and its add). */
   onRepaired?: (r: RepairResult) => void;
+  /** Completed BullMQ jobs are kept this long for Bull Board, then removed (ms; core's QUEUES.pool). */
+  keepCompletedMs?: number;
+  /** How often each worker removes them (ms). */
+  cleanupEveryMs?: number;
 }
 
 /** What one repair round did, by job id. */
@@ -32,10 +36,11 @@ export interface RepairResult {
 }
 
 /**
- * The scheduler's background duties in one process: state this worker's
- * capacity in each pool (a dead worker's statement expires, so the pool stops
- * counting its slots), fail backlogged jobs whose deadline passed, and repair
- * picks whose BullMQ add was lost with the process that made it.
+ * The pools' background duties in one process: state this worker's capacity
+ * in each pool (a dead worker's statement expires, so the pool stops counting
+ * its slots), fail backlogged jobs whose deadline passed, repair picks whose
+ * BullMQ add was lost with the process that made it, and remove completed
+ * BullMQ jobs once Bull Board has shown them long enough.
  */
 export class SchedulerUpkeep {
   private timers: NodeJS.Timeout[] = [];
@@ -66,6 +71,7 @@ export class SchedulerUpkeep {
         const r = await this.repair();
         if (r.readded.length + r.released.length > 0) o.onRepaired?.(r);
       });
+      every(o.cleanupEveryMs ?? 5000, () => this.removeCompleted());
     }
     every(o.deadlineEveryMs ?? 1000, () => Promise.all(o.pools.map((p) => this.promotion.sweep(p))));
   }
@@ -86,6 +92,14 @@ export class SchedulerUpkeep {
         await this.promotion.apply(pool, pick);
       }),
     );
+  }
+
+  /** Removes each pool's completed BullMQ jobs older than keepCompletedMs; how many went. */
+  async removeCompleted(): Promise<number> {
+    const keepMs = this.opts.keepCompletedMs ?? QUEUES.pool.keepCompletedS * 1000;
+    let removed = 0;
+    for (const pool of this.opts.pools) removed += await this.queues.removeCompleted(pool, keepMs);
+    return removed;
   }
 
   /** Picks older than repairAfterMs whose BullMQ job is gone: added again, or released when the job has ended. */
