@@ -6,8 +6,9 @@ import type { RedisTargetInfo } from '@inferq/testkit';
 import { createRedis } from './redis';
 import type { RedisClient } from './redis';
 
-// createRedis corks each connection's socket until the end of the event-loop turn, so what a turn
-// issued costs one socket write (a syscall, and a read in Redis) instead of one per command.
+// createRedis corks each connection's socket until the code that issued a command yields, so what it
+// issued together costs one socket write (a syscall, and a read in Redis) instead of one per command,
+// and no command waits for the rest of the event-loop turn.
 type Writes = { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
 
 /** Counts the socket's real writes (after corking) while `work` runs. */
@@ -39,7 +40,7 @@ async function connectionFor(client: RedisClient, key: string): Promise<Redis> {
   return node;
 }
 
-describeOnTargets('Redis writes per event-loop turn', (t) => {
+describeOnTargets('Redis writes coalesced per microtask', (t) => {
   const prefix = testPrefix('store-redis-writes');
   const key = `${prefix}:{tag}:k`;
   let target: RedisTargetInfo;
@@ -58,7 +59,7 @@ describeOnTargets('Redis writes per event-loop turn', (t) => {
     await dropPrefix(prefix, target);
   });
 
-  it('sends the commands one turn issued in one write, each answered in order', async () => {
+  it('sends the commands issued together in one write, each answered in order', async () => {
     const redis = open('request');
     const conn = await connectionFor(redis, key);
     const { writes, result } = await countWrites(conn.stream, () =>
@@ -82,6 +83,24 @@ describeOnTargets('Redis writes per event-loop turn', (t) => {
     });
     expect(result).toEqual(['0', '1', '2', '3', '4']);
     expect(writes).toBe(10);
+  });
+
+  it('sends a command once the code that issued it yields, before the rest of the turn', async () => {
+    const redis = open('request');
+    const conn = await connectionFor(redis, key);
+    const s = conn.stream as unknown as Writes;
+    const one = jest.spyOn(s, '_write');
+    const many = jest.spyOn(s, '_writev');
+    try {
+      const reply = redis.set(key, 'soon');
+      // After this turn's promise callbacks, before its later phases (I/O callbacks, setImmediate).
+      await new Promise((resolve) => process.nextTick(resolve));
+      expect(one.mock.calls.length + many.mock.calls.length).toBe(1);
+      expect(await reply).toBe('OK');
+    } finally {
+      one.mockRestore();
+      many.mockRestore();
+    }
   });
 
   it('corks the duplicates BullMQ makes of a connection as well', async () => {
