@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { BatchList, BatchObject, FileObject } from '@inferq/core';
-import { ChannelListener, createRedis, messageIds } from '@inferq/store';
-import { testRedisUrl, waitFor } from '@inferq/testkit';
+import { BatchList, BatchObject } from '@inferq/core';
+import { waitFor } from '@inferq/testkit';
+import { batchLine, createBatch, settledBatch, uploadBatchFile } from '../test/batch-fixtures';
 import { AUTH_ACME, AUTH_GLOBEX, startTestApi } from '../test/harness';
 import type { TestApi } from '../test/harness';
 
@@ -12,38 +12,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const req = (id: string, model = 'sim/echo', extra: object = {}): object => ({
-  custom_id: id,
-  method: 'POST',
-  url: '/v1/chat/completions',
-  body: { model, messages: [{ role: 'user', content: 'hi' }] },
-  ...extra,
-});
-
-async function uploadLines(lines: Array<object | string>, auth = AUTH_ACME): Promise<string> {
-  const text = lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n');
-  const res = await t.http
-    .post('/v1/files')
-    .set(auth)
-    .field('purpose', 'batch')
-    .attach('file', Buffer.from(text), 'b.jsonl');
-  return FileObject.parse(res.body).id;
-}
-
-function create(fileId: string, extra: object = {}, auth = AUTH_ACME) {
-  return t.http
-    .post('/v1/batches')
-    .set(auth)
-    .send({ input_file_id: fileId, endpoint: '/v1/chat/completions', completion_window: '24h', ...extra });
-}
-
-type JobOfBatch = { id: string; metadata: Record<string, string> };
-
-const settled = (id: string) =>
-  waitFor(async () => {
-    const b = BatchObject.parse((await t.http.get(`/v1/batches/${id}`).set(AUTH_ACME)).body);
-    return b.status === 'validating' ? undefined : b;
-  }, 20_000);
+const req = batchLine;
+const uploadLines = (lines: Array<object | string>, auth = AUTH_ACME) => uploadBatchFile(t, lines, auth);
+const create = (fileId: string, extra: object = {}, auth = AUTH_ACME) => createBatch(t, fileId, extra, auth);
+const settled = (id: string) => settledBatch(t, id);
 
 describe('POST /v1/batches validation', () => {
   it('fails the batch naming every bad line, and runs nothing', async () => {
@@ -104,32 +76,6 @@ describe('POST /v1/batches validation', () => {
       await waitFor(async () =>
         (await t.scheduler.position(stored?.pool ?? '', j.id, 2, 'acme')) === undefined ? true : undefined,
       );
-    }
-  });
-
-  it('cancels a chunk of a pool’s queued jobs in one call: one message on the cancel channel', async () => {
-    const fileId = await uploadLines(['c1', 'c2', 'c3', 'c4'].map((id) => req(id)));
-    const b = await settled(BatchObject.parse((await create(fileId).expect(200)).body).id);
-    const ids: string[] = await waitFor(async () => {
-      const listed = (await t.http.get('/v1/jobs?limit=20').set(AUTH_ACME)).body.data as Array<JobOfBatch>;
-      const mine = listed.filter((j) => j.metadata.batch_id === b.id).map((j) => j.id);
-      return mine.length === 4 ? mine : undefined;
-    });
-    const pool = (await t.store.get(ids[0]))?.pool ?? '';
-    const channel = t.store.keys.cancelChannel(pool);
-    const subscriber = createRedis(testRedisUrl(), 'subscriber');
-    const heard: string[] = [];
-    await new ChannelListener(subscriber, [channel], (_ch, m) => heard.push(m)).start();
-    try {
-      await t.http.post(`/v1/batches/${b.id}/cancel`).set(AUTH_ACME).expect(200);
-      const status = async (id: string) => (await t.store.get(id))?.record.status;
-      await waitFor(async () => (await Promise.all(ids.map(status))).every((s) => s === 'canceled') || undefined);
-      // A channel's messages arrive in order (standalone Redis here): after the marker, every cancel was heard.
-      await t.queues.connection.publish(channel, 'marker');
-      await waitFor(() => heard.includes('marker') || undefined);
-      expect(heard.slice(0, -1).map((m) => messageIds(m).sort())).toEqual([[...ids].sort()]);
-    } finally {
-      subscriber.disconnect();
     }
   });
 
