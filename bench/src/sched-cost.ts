@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { poolTag, schedulerKeys } from '@inferq/core';
+import { startMonitorAt } from '@inferq/testkit';
+import type { MonitorLine, RedisMonitor } from '@inferq/testkit';
 import { perJob, perJobByCommand, redisSnapshot } from './redis-stats';
 import type { RedisSnapshot } from './redis-stats';
 
@@ -36,9 +38,9 @@ const r1 = (x: number) => Math.round(x * 10) / 10;
 export class SchedRecorder {
   readonly calls: string[][] = [];
   private inner = 0;
+  private monitor: RedisMonitor | undefined;
 
   private constructor(
-    private readonly monitor: Redis,
     readonly from: string,
     readonly to: string[],
   ) {}
@@ -52,21 +54,19 @@ export class SchedRecorder {
     } finally {
       redis.disconnect();
     }
-    // monitor() opens a connection of its own; the one it is called on never needs to connect.
-    const idle = new Redis(redisUrl, { lazyConnect: true });
-    const monitor = await idle.monitor();
-    idle.disconnect();
-    const rec = new SchedRecorder(monitor, from, to);
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (!args.slice(1).some(isSched)) return;
-      if (source === 'lua') rec.inner++;
-      else rec.calls.push(args);
-    });
+    const rec = new SchedRecorder(from, to);
+    rec.monitor = await startMonitorAt(redisUrl, (line) => rec.record(line));
     return rec;
   }
 
+  private record({ source, args }: MonitorLine): void {
+    if (!args.slice(1).some(isSched)) return;
+    if (source === 'lua') this.inner++;
+    else this.calls.push(args);
+  }
+
   stop(): void {
-    this.monitor.disconnect();
+    this.monitor?.close();
   }
 
   /** Commands on the scheduler's keys seen by MONITOR: the calls and what the scripts ran. */

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { freePort, startRedisCluster, startWebhookReceiver, waitFor } from '@inferq/testkit';
+import { freePort, startMonitor, startRedisCluster, startWebhookReceiver, waitFor } from '@inferq/testkit';
 import { FLEET_ADMIN, FLEET_KEY, POOL_MODELS, startFleet } from './fleet';
 import type { Fleet } from './fleet';
 import { nodeStats, statsDelta } from './node-stats';
@@ -46,9 +46,8 @@ export async function auditSlots(
   await waitFor(() => answers(port), 10_000, 100);
   const query = new Redis(port, '127.0.0.1');
   try {
-    const monitor = await new Redis(port, '127.0.0.1').monitor();
     const seen: Monitored[] = [];
-    monitor.on('monitor', (_time: string, args: string[], source: string) => void seen.push({ args, source }));
+    const monitor = await startMonitor('127.0.0.1', port, (line) => void seen.push(line));
     const prefix = `slot-audit-${runId}`;
     const audit = new SlotAudit(query, prefix);
     const fleet = await startFleet({
@@ -69,7 +68,7 @@ export async function auditSlots(
     await audit.step('idle', seen.splice(0));
     await fleet.stop();
     await audit.step('stop', seen.splice(0));
-    monitor.disconnect();
+    monitor.close();
     return { steps, crossSlot: audit.results(), commands: audit.commandsSeen };
   } finally {
     query.disconnect();

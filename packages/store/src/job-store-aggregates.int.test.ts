@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import type { Redis } from 'ioredis';
 import { JobRequest, newJobId, poolTag } from '@inferq/core';
-import { describeOnTargets, dropPrefix, testPrefix, waitFor } from '@inferq/testkit';
+import { describeOnTargets, dropPrefix, startMonitor, testPrefix, waitFor } from '@inferq/testkit';
 import type { RedisTargetInfo } from '@inferq/testkit';
 import { ChannelListener, messageIds } from './channels';
 import { createRedis, publish } from './redis';
@@ -18,21 +18,24 @@ const output = { text: 'ok', finish_reason: 'stop' as const };
 /** The commands Redis runs on this test's keys, as MONITOR reports them: [source, name, ...args]. */
 async function commandLog(client: RedisClient): Promise<{ done(): Promise<string[][]> }> {
   const node = await nodeOfPool(client);
-  const monitor = await node.monitor();
   const seen: string[][] = [];
   const marker = `${prefix}:end:${Math.random()}`;
   let ended = (): void => undefined;
   const end = new Promise<void>((resolve) => (ended = resolve));
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (args[1] === marker) ended();
-    else if (args.some((a) => a.includes(prefix))) seen.push([source === 'lua' ? 'lua' : 'client', ...args]);
-  });
+  const monitor = await startMonitor(
+    node.options.host ?? '127.0.0.1',
+    node.options.port ?? 6379,
+    ({ source, args }) => {
+      if (args[1] === marker) ended();
+      else if (args.some((a) => a.includes(prefix))) seen.push([source === 'lua' ? 'lua' : 'client', ...args]);
+    },
+  );
   return {
     async done() {
       // The node answers the marker after every command before it: MONITOR has shown them all.
       await node.echo(marker);
       await end;
-      monitor.disconnect();
+      monitor.close();
       return seen;
     },
   };

@@ -37,3 +37,5 @@ export {
 export type { ChromiumGate } from './browser';
 export { conventionOffences, describeConventions } from './conventions';
 export type { ConventionOffences, ImportUse, PackageConventions } from './conventions';
+export { parseMonitorLine, startMonitor, startMonitorAt } from './redis-monitor';
+export type { MonitorLine, RedisMonitor } from './redis-monitor';

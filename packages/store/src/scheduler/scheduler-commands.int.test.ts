@@ -1,7 +1,6 @@
-import { connect } from 'node:net';
-import type { Socket } from 'node:net';
 import { newJobId, schedulerKeys } from '@inferq/core';
-import { dropPrefix, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import { dropPrefix, startMonitorAt, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import type { RedisMonitor } from '@inferq/testkit';
 import { createRedis } from '../redis';
 import { PoolScheduler } from './pool-scheduler';
 import type { SchedJob } from './pool-scheduler';
@@ -16,42 +15,19 @@ import type { Pick } from './scheduler-replies';
 const prefix = testPrefix('sched-cmds');
 const redis = createRedis(testRedisUrl(), 'blocking');
 const sched = new PoolScheduler(redis, prefix);
-let monitor: Socket;
+let monitor: RedisMonitor;
 let seen: string[][] = [];
 const pool = 'cmds';
 const base = schedulerKeys(prefix, pool).base;
 const MARK = `${base}mark`;
 
-/**
- * MONITOR over a plain socket: ioredis's monitor() turns its parser to monitor
- * mode one tick after the OK, and a busy shared server's first line in the same
- * chunk then breaks its command queue. Lines are `+<time> [<db> <client>] "<cmd>" "<arg>" ...`.
- */
-function startMonitor(url: string, onArgs: (args: string[]) => void): Promise<Socket> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port || 6379), hostname, () => socket.write('MONITOR\r\n'));
-    let buffered = '';
-    socket.setEncoding('utf8');
-    socket.on('error', reject);
-    socket.on('data', (chunk: string) => {
-      const lines = (buffered + chunk).split('\r\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === '+OK') resolve(socket);
-        else onArgs([...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1] ?? ''));
-      }
-    });
-  });
-}
-
 beforeAll(async () => {
-  monitor = await startMonitor(testRedisUrl(), (args) => {
+  monitor = await startMonitorAt(testRedisUrl(), ({ args }) => {
     if (args.slice(1).some((a) => a.startsWith(base))) seen.push(args);
   });
 });
 afterAll(async () => {
-  monitor.destroy();
+  monitor.close();
   redis.disconnect();
   await dropPrefix(prefix);
 });
