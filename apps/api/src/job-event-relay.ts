@@ -1,6 +1,7 @@
 import type { JobRecord } from '@inferq/core';
 import { isTerminal } from '@inferq/core';
-import type { JobEvent, JobEventLog, JobStore } from '@inferq/store';
+import { compareStreamIds } from '@inferq/store';
+import type { JobEvent, JobEventLog, JobStore, PushedTokens } from '@inferq/store';
 import type { JobWatcher } from './job-watcher';
 import { replayFrames } from './record-replay';
 import type { ReplayFrame } from './record-replay';
@@ -49,7 +50,10 @@ export const SSE_FRAMER: EventFramer = {
  * undefined) to one SSE client, until `done`, the client leaving or the api
  * closing. It reads only when woken by the watcher (one subscriber per process)
  * and only while the client keeps up: with a full socket buffer it waits for
- * 'drain' instead of reading on, so a slow client costs one batch of memory.
+ * 'drain' instead of reading on, so a slow client costs one batch of memory
+ * (and up to 16 carried batches, shared by the job's clients). A batch of
+ * tokens whose message carries it is written without a read when the client
+ * already has the entry before it: one round trip less to the first token.
  */
 export async function relayJobEvents(
   deps: RelayDeps,
@@ -67,27 +71,45 @@ export async function relayJobEvents(
   // in Redis, more than the rest of a queued job): a replay from the start opens with a stand-in.
   const opening =
     from === undefined ? framer.event({ id: QUEUED_ID, type: 'status', data: '{"status":"queued"}' }) : '';
+  /** Writes events in order; true when the relay is over (done written, or the client gone). */
+  const deliver = async (events: JobEvent[]): Promise<boolean> => {
+    for (const ev of events) {
+      after = ev.id;
+      if (ev.type === 'done') {
+        out.write(framer.done((await deps.store.get(id))?.record ?? null, ev));
+        return true;
+      }
+      const text = framer.event(ev);
+      if (text === '') continue;
+      lastWrite = Date.now();
+      if (!out.write(text) && !(await drainedWithin(out, STALL_MS))) {
+        out.destroy();
+        return true;
+      }
+    }
+    return false;
+  };
   try {
     if (opening !== '' && !out.write(opening) && !(await drainedWithin(out, STALL_MS))) return out.destroy();
+    let mustRead = true;
     for (;;) {
       if (out.signal.aborted) return;
-      const events = await deps.events.read(id, after, READ_BATCH);
-      for (const ev of events) {
-        after = ev.id;
-        if (ev.type === 'done') {
-          out.write(framer.done((await deps.store.get(id))?.record ?? null, ev));
-          return;
-        }
-        const text = framer.event(ev);
-        if (text === '') continue;
-        lastWrite = Date.now();
-        if (!out.write(text) && !(await drainedWithin(out, STALL_MS))) {
-          out.destroy();
-          return;
+      const news = sub.take();
+      let next: JobEvent[] | null = mustRead || news.read ? null : onward(news.pushed, after);
+      if (next === null) {
+        const events = await deps.events.read(id, after, READ_BATCH);
+        if (await deliver(events)) return;
+        // A full batch (an entry may stand for two events): more may be there already.
+        mustRead = events.length >= READ_BATCH;
+        // Batches heard meanwhile carry on from the read, or it left before they landed: read again.
+        next = onward(news.pushed, after);
+        if (next === null) {
+          mustRead = true;
+          next = [];
         }
       }
-      // A full batch (an entry may stand for two events): more may be there already.
-      if (events.length >= READ_BATCH) continue;
+      if (await deliver(next)) return;
+      if (mustRead) continue;
       if (out.signal.aborted || deps.watcher.closed) return;
       await sub.next(heartbeatMs - (Date.now() - lastWrite), out.signal);
       if (Date.now() - lastWrite >= heartbeatMs) {
@@ -100,6 +122,22 @@ export async function relayJobEvents(
   } finally {
     sub.stop();
   }
+}
+
+/**
+ * The pushed batches past `after`, if each follows right on the entry before it, the first on
+ * `after` (nothing in between that the client lacks); null when one does not.
+ */
+function onward(pushed: PushedTokens[], after: string | undefined): JobEvent[] | null {
+  const events: JobEvent[] = [];
+  let last = after;
+  for (const p of pushed) {
+    if (after !== undefined && compareStreamIds(p.event.id, after) <= 0) continue;
+    if (p.prev !== last) return null;
+    events.push(p.event);
+    last = p.event.id;
+  }
+  return events;
 }
 
 /** Ends the relay from the record when the job is finished and its stream gone; false otherwise. */

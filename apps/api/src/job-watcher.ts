@@ -1,14 +1,28 @@
-import { ChannelListener, messageIds } from '@inferq/store';
-import type { RedisClient } from '@inferq/store';
+import { ChannelListener, messageIds, pushedTokens } from '@inferq/store';
+import type { PushedTokens, RedisClient } from '@inferq/store';
+
+/** Pushed batches a subscription holds for a relay that is not taking them (its client is slow); then it reads. */
+const MAX_PUSHED = 16;
+
+/** What a subscription heard since its last take(). */
+export interface News {
+  /** The job's event stream must be read: a change came without its entry, or nothing came at all. */
+  read: boolean;
+  /** Streamed batches that came with their entries, oldest first. */
+  pushed: PushedTokens[];
+}
 
 /**
- * One job's change notifications for one long-poll. `changed` stays set from
- * a notification until the next `next()` consumes it, so a status change that
- * lands between reading the record and waiting is never lost.
+ * One job's change notifications for one long-poll or SSE relay. `changed`
+ * stays set from a notification until the next `next()` or `take()` consumes
+ * it, so a status change that lands between reading the record and waiting is
+ * never lost. A relay also takes the token batches whose messages carried them.
  */
 export class JobSubscription {
   private changed = false;
   private wake: (() => void) | undefined;
+  private unread = false;
+  private pushed: PushedTokens[] = [];
 
   constructor(
     private readonly onStop: (sub: JobSubscription) => void,
@@ -17,8 +31,29 @@ export class JobSubscription {
   ) {}
 
   notify(): void {
+    this.unread = true;
     this.changed = true;
     this.wake?.();
+  }
+
+  /** A batch of streamed tokens with its entry (tokens subscriptions only). */
+  push(batch: PushedTokens): void {
+    if (this.pushed.length < MAX_PUSHED) this.pushed.push(batch);
+    else {
+      this.pushed = [];
+      this.unread = true;
+    }
+    this.changed = true;
+    this.wake?.();
+  }
+
+  /** Everything heard since the last take, handed over once: the next `next()` waits for more. */
+  take(): News {
+    const news = { read: this.unread || this.pushed.length === 0, pushed: this.pushed };
+    this.unread = false;
+    this.pushed = [];
+    this.changed = false;
+    return news;
   }
 
   /** Resolves on a change (possibly one already seen), after `timeoutMs`, on abort, or at once if stopped. */
@@ -50,9 +85,9 @@ export class JobSubscription {
 /**
  * Long-poll and SSE support over the store's events channels (the ids of the
  * jobs whose status changed, several to a message) and tokens channels (after
- * every batch of streamed tokens), one of each per pool: one subscriber connection
- * per api process and an in-memory map of job id -> subscriptions. No polling
- * of Redis.
+ * every batch of streamed tokens, most carrying the batch), one of each per
+ * pool: one subscriber connection per api process and an in-memory map of job
+ * id -> subscriptions. No polling of Redis.
  */
 export class JobWatcher {
   private readonly subs = new Map<string, Set<JobSubscription>>();
@@ -61,10 +96,9 @@ export class JobWatcher {
 
   constructor(subscriber: RedisClient, channels: { events: string[]; tokens: string[] }) {
     const tokens = new Set(channels.tokens);
-    this.listener = new ChannelListener(subscriber, [...channels.events, ...tokens], (ch, message) => {
-      const onlyTokens = tokens.has(ch);
-      for (const id of messageIds(message)) this.subs.get(id)?.forEach((s) => (!onlyTokens || s.tokens) && s.notify());
-    });
+    this.listener = new ChannelListener(subscriber, [...channels.events, ...tokens], (ch, message) =>
+      tokens.has(ch) ? this.heardTokens(message) : this.notify(messageIds(message), false),
+    );
   }
 
   async start(): Promise<void> {
@@ -98,6 +132,17 @@ export class JobWatcher {
     this.closing = true;
     this.listener.stop();
     for (const set of this.subs.values()) set.forEach((s) => s.notify());
+  }
+
+  /** A batch with its entry goes to the job's relays; a bare id (a big batch, an older worker) wakes them to read. */
+  private heardTokens(message: string): void {
+    const batch = pushedTokens(message);
+    if (batch) this.subs.get(batch.job)?.forEach((s) => s.tokens && s.push(batch));
+    else this.notify(messageIds(message), true);
+  }
+
+  private notify(ids: string[], onlyTokens: boolean): void {
+    for (const id of ids) this.subs.get(id)?.forEach((s) => (!onlyTokens || s.tokens) && s.notify());
   }
 
   private remove(id: string, sub: JobSubscription): void {

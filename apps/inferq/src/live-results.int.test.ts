@@ -1,6 +1,14 @@
 import type { StartedApi } from '@inferq/api';
 import { createRedis, JobStore } from '@inferq/store';
-import { dropPrefix, openSse, startFakeOpenAI, testPrefix, testRedisUrl, waitFor } from '@inferq/testkit';
+import {
+  dropPrefix,
+  openSse,
+  startFakeOpenAI,
+  startMonitorAt,
+  testPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@inferq/testkit';
 import type { FakeProvider } from '@inferq/testkit';
 import { startApiAndWorker } from '@inferq/test-stack';
 import type { ApiAndWorker } from '@inferq/test-stack';
@@ -69,6 +77,39 @@ describe('live results', () => {
     expect(record.output.text).toBe(WORDS);
     for (const k of ['queue_ms', 'run_ms', 'ttft_ms']) expect(record.timings[k]).toEqual(expect.any(Number));
     expect(record.timings.ttft_ms).toBeGreaterThanOrEqual(90);
+  });
+
+  it('relays the batches without reading the stream for each, to a client resuming with Last-Event-ID too', async () => {
+    fake.setDefault({ kind: 'slow', ttftMs: 100, tokenMs: 100 });
+    let key = '';
+    let xranges = 0;
+    const marker = `${prefix}:marker`;
+    let marked = false;
+    const monitor = await startMonitorAt(testRedisUrl(), ({ args }) => {
+      if (args[0]?.toLowerCase() === 'xrange' && args[1] === key) xranges++;
+      marked ||= args[1] === marker;
+    });
+    try {
+      const id = await submit();
+      key = store.keys.jobEvents(id);
+      const first = await openSse(`${api.url}/v1/jobs/${id}/events`, auth);
+      await first.waitFor((m) => m.event === 'token' && textOf(m.data).includes('three'));
+      const seen = first.messages.filter((m) => m.event === 'token')[1]?.id ?? '';
+      const resumed = await openSse(`${api.url}/v1/jobs/${id}/events`, { ...auth, 'Last-Event-ID': seen });
+      await Promise.all([first.ended, resumed.ended]);
+      const rest = first.messages.slice(first.messages.findIndex((m) => m.id === seen) + 1);
+      expect(resumed.messages.map((m) => [m.event, m.id, m.data])).toEqual(rest.map((m) => [m.event, m.id, m.data]));
+      const tokens = first.messages.filter((m) => m.event === 'token');
+      expect(tokens.map((m) => textOf(m.data)).join('')).toBe(WORDS);
+      expect(tokens.length).toBeGreaterThan(8);
+      // Redis answers the marker after the reads before it: MONITOR has shown them all.
+      await redis.echo(marker);
+      await waitFor(() => (marked ? true : undefined));
+      // Each client reads as it starts and on a status change (running, the end), not on a batch.
+      expect(xranges).toBeLessThanOrEqual(6);
+    } finally {
+      monitor.close();
+    }
   });
 
   it('cancels a running job: the provider call is aborted within a second, canceled, not retried, never overwritten', async () => {

@@ -120,7 +120,11 @@ export function redisKeys(prefix: string) {
      * the calls): one message per call, space-separated as on eventsChannel (store's `messageIds`).
      */
     cancelChannel: (pool: string) => `${poolTag(prefix, pool)}:cancel`,
-    /** The id of a job of the pool whose event stream got streamed tokens (status changes go on eventsChannel). */
+    /**
+     * A job of the pool whose event stream got streamed tokens (status changes go on eventsChannel):
+     * `<id> <prevEntryId> <entryId> <data>` carrying a small batch's entry, else `<id>` alone (store's
+     * `pushedTokens`). The id comes first either way, up to the first space, for readers of ids alone.
+     */
     tokensChannel: (pool: string) => `${poolTag(prefix, pool)}:tokens`,
     idempotency: (tenant: string, key: string) => `${prefix}:idem:${tenant}:${key}`,
     /** Hash of key digest -> JSON {id, tenant}; shares a tag with apiKeyIds (created and revoked together). */

@@ -1,3 +1,5 @@
+import type { JobEvent } from './job-events';
+import { STREAM_ID_PATTERN } from './job-events';
 import type { RedisClient } from './redis';
 import { shardedPubSub } from './redis';
 
@@ -8,6 +10,31 @@ import { shardedPubSub } from './redis';
  */
 export function messageIds(message: string): string[] {
   return message.split(' ');
+}
+
+/** A batch of streamed tokens as its tokens-channel message carries it (job-tokens.lua). */
+export interface PushedTokens {
+  job: string;
+  /** The id of the stream entry before this one ('0-0' if none): a reader that sent it may write `event` at once. */
+  prev: string;
+  event: JobEvent;
+}
+
+/**
+ * The entry a tokens-channel message carries, `<jobId> <prevId> <entryId> <data>`; undefined for a
+ * message of job ids alone (a batch too big to carry, or an older worker): read the stream then.
+ */
+export function pushedTokens(message: string): PushedTokens | undefined {
+  const a = message.indexOf(' ');
+  const b = message.indexOf(' ', a + 1);
+  const c = message.indexOf(' ', b + 1);
+  if (a < 0 || b < 0 || c < 0) return undefined;
+  const prev = message.slice(a + 1, b);
+  const id = message.slice(b + 1, c);
+  const data = message.slice(c + 1);
+  // Job ids never look like stream ids, nor start with '{': a message of several ids is never taken for one.
+  if (!STREAM_ID_PATTERN.test(prev) || !STREAM_ID_PATTERN.test(id) || !data.startsWith('{')) return undefined;
+  return { job: message.slice(0, a), prev, event: { id, type: 'token', data } };
 }
 
 /**

@@ -1,12 +1,12 @@
 import { Worker } from 'bullmq';
-import { JobRequest, newJobId, redisKeys } from '@inferq/core';
+import { JOB_ID_PATTERN, JobRequest, newJobId, redisKeys } from '@inferq/core';
 import type { Priority } from '@inferq/core';
 import { describeOnTargets, dropPrefix, testPrefix } from '@inferq/testkit';
 import type { RedisTargetInfo } from '@inferq/testkit';
 import { enqueueNewJob } from './enqueue';
 import { PoolScheduler } from './scheduler/pool-scheduler';
-import { ChannelListener } from './channels';
-import { JobEventLog } from './job-events';
+import { ChannelListener, messageIds, pushedTokens } from './channels';
+import { INLINE_TOKENS_MAX, JobEventLog } from './job-events';
 import { JobStore } from './job-store';
 import { PoolQueues } from './pool-queues';
 import { createRedis } from './redis';
@@ -119,17 +119,28 @@ describeOnTargets('job events and queue positions', (on) => {
       expect(await events.read(id, all[2].id, 3)).toEqual(all.slice(3, 6));
     });
 
-    it('publishes the job id on the tokens channel with each batch', async () => {
+    it('publishes each batch on the tokens channel: with its entry and the one before when small, the id alone when big', async () => {
       const id = await newJob();
       await store.start(id, 1);
       // Heard as the api hears it: sharded pub/sub on the cluster, plain on standalone.
       const sub = createRedis(target.connection, 'subscriber');
       const got: string[] = [];
       await new ChannelListener(sub, [redisKeys(prefix).tokensChannel('default')], (_c, m) => got.push(m)).start();
-      await events.appendTokens(id, 1, 'x', null);
+      const big = 'y'.repeat(INLINE_TOKENS_MAX);
+      await events.appendTokens(id, 1, 'x and y', null);
+      await events.appendTokens(id, 1, big, null);
+      await events.appendTokens(id, 1, 'z', null);
       await new Promise((r) => setTimeout(r, 200));
       sub.disconnect();
-      expect(got).toEqual([id]);
+      const [running, x, , z] = await events.read(id, undefined, 10);
+      expect(got).toEqual([
+        `${id} ${running?.id} ${x?.id} {"text":"x and y"}`,
+        id,
+        `${id} ${(await events.read(id, x?.id, 1))[0]?.id} ${z?.id} {"text":"z"}`,
+      ]);
+      expect(pushedTokens(got[0] ?? '')).toEqual({ job: id, prev: running?.id, event: x });
+      // An api from before reads a message as job ids: this job's first, then no other job's.
+      expect(messageIds(got[0] ?? '').filter((s) => JOB_ID_PATTERN.test(s))).toEqual([id]);
     });
 
     it('serves identical concurrent reads with one XRANGE', async () => {

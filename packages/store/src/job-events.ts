@@ -26,8 +26,17 @@ export interface JobEventLogOptions {
   streamMaxLen?: number;
 }
 
+/**
+ * The largest token batch (bytes of its event data) whose tokens-channel message carries the entry
+ * itself (job-tokens.lua): pub/sub copies every message to every api of the pool, so bigger batches
+ * publish the bare job id and relays read them from the stream.
+ */
+export const INLINE_TOKENS_MAX = 4096;
+
 /** A stream entry id, as a client may send it back in Last-Event-ID. */
 export const STREAM_ID_PATTERN = /^\d{1,20}-\d{1,20}$/;
+
+const INLINE_MAX_ARG = String(INLINE_TOKENS_MAX);
 
 type Scripted = RedisClient & {
   iqTokens(job: string, events: string, ...argv: string[]): Promise<number>;
@@ -56,9 +65,10 @@ export class JobEventLog {
   }
 
   /**
-   * Appends a batch of tokens of one attempt and publishes the job id, in one
-   * round trip. False when the job no longer runs this attempt (canceled,
-   * finished, requeued): the caller should stop generating.
+   * Appends a batch of tokens of one attempt and publishes the job id (with
+   * the entry, up to INLINE_TOKENS_MAX bytes), in one round trip. False when
+   * the job no longer runs this attempt (canceled, finished, requeued): the
+   * caller should stop generating.
    */
   async appendTokens(id: string, attempt: number, text: string, ttftMs: number | null): Promise<boolean> {
     const code = await this.redis.iqTokens(
@@ -70,6 +80,7 @@ export class JobEventLog {
       id,
       this.streamMaxLen,
       ttftMs === null ? '' : String(Math.round(ttftMs)),
+      INLINE_MAX_ARG,
     );
     return code === 1;
   }
