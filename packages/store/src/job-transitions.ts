@@ -70,9 +70,16 @@ export function finishArgs(
   return [keys.length, ...keys, ...shared, ...perJob];
 }
 
-export function finishResult([code, st]: [number, string]): FinishResult {
-  if (code === 1) return { kind: 'written', previous: st as JobStatus };
+/** The jobs' results of a job-finish reply (one flat array: code, status per job), in order. */
+export function finishResults(reply: ReadonlyArray<number | string>): FinishResult[] {
+  const results: FinishResult[] = [];
+  for (let i = 0; i < reply.length; i += 2) results.push(finishResult(reply[i] as number, reply[i + 1] as JobStatus));
+  return results;
+}
+
+function finishResult(code: number, st: JobStatus): FinishResult {
+  if (code === 1) return { kind: 'written', previous: st };
   if (code === 0) return { kind: 'missing' };
-  if (code === -1) return { kind: 'terminal', current: st as JobStatus };
-  return { kind: 'not_allowed', current: st as JobStatus };
+  if (code === -1) return { kind: 'terminal', current: st };
+  return { kind: 'not_allowed', current: st };
 }
