@@ -28,14 +28,15 @@
 
 -- Per key, in order of first use: each index's new members, each counter's increment.
 local indexes, members, counters, counts = {}, {}, {}, {}
--- What the call wrote so far, to take back if a later write fails: keys made, members added, counts raised.
-local made, added, raised = {}, {}, {}
+-- What the call wrote so far, to take back if a later write fails: the keys made (the first `made`
+-- of KEYS' records and payloads, in the order written), members added, counts raised.
+local made, added, raised = 0, {}, {}
 
 local function record(k, a, n)
   redis.call('HSET', KEYS[k + 1], unpack(ARGV, a + 3, a + 2 + n))
-  made[#made + 1] = KEYS[k + 1]
+  made = made + 1
   redis.call('HSET', KEYS[k + 2], 'in', ARGV[a + 1])
-  made[#made + 1] = KEYS[k + 2]
+  made = made + 1
 end
 
 local function tally(jobId, index, counter)
@@ -43,9 +44,10 @@ local function tally(jobId, index, counter)
     members[index] = {}
     indexes[#indexes + 1] = index
   end
+  -- The score as a string: a Lua number costs Redis a %.17g conversion per member.
   local m = members[index]
-  m[#m + 1] = 0
-  m[#m + 1] = jobId
+  local e = #m
+  m[e + 1], m[e + 2] = '0', jobId
   if not counts[counter] then
     counts[counter] = 0
     counters[#counters + 1] = counter
@@ -84,7 +86,7 @@ local function undo()
     for i = z[2] + 1, z[3], 2 do ids[#ids + 1] = m[i] end
     redis.pcall('ZREM', z[1], unpack(ids))
   end
-  for _, key in ipairs(made) do redis.pcall('UNLINK', key) end
+  for i = 1, made do redis.pcall('UNLINK', KEYS[math.floor((i - 1) / 2) * 4 + 1 + (i - 1) % 2]) end
 end
 
 local ok, err = pcall(write)
