@@ -23,11 +23,14 @@
   missing or already terminal count nowhere.
 
   KEYS
-    [1..] seven per job, in the order of the jobs in ARGV: the job hash, its
-          event stream, the tenant's job index (zset, all scores 0, ordered by
-          job id, which sorts by creation time), the tenant's active-job
-          counter, the tenant's usage hash of the day, the webhook outbox
-          stream, the job's payload hash (`in`, `out`)
+    [1] outboxKey   the webhook outbox stream (the pool's)
+    [2..] three per job, in the order of the jobs in ARGV: the job hash, its
+          event stream, the job's payload hash (`in`, `out`); then three per
+          tenant and day the call's jobs name (each key once: a key costs
+          Redis about as much to take in as a command): the tenant's job index
+          (zset, all scores 0, ordered by job id, which sorts by creation
+          time), the tenant's active-job counter, the tenant's usage hash of
+          the day
   ARGV
     [1] retentionMs          the records' retention
     [2] eventsChannel        pub/sub channel of job events (the pool's)
@@ -46,7 +49,8 @@
           skip trimming this time), inputTokens, outputTokens, lastTokens
           (data of a last token event, before the status, '' for none: the
           attempt's final tokens ride along instead of costing a round trip
-          and a stream entry of their own), output (as stored, '' for none), the
+          and a stream entry of their own), output (as stored, '' for none),
+          tenantKeys (the position in KEYS of the job's tenant's three), the
           number n of extra strings, then n strings: field/value pairs for
           the record
   Returns
@@ -64,6 +68,7 @@ local usageRetentionMs = ARGV[4]
 local cancelChannel = ARGV[5]
 local payloadRetentionMs = ARGV[6]
 local eventsRetentionMs = ARGV[7]
+local outboxKey = KEYS[1]
 
 -- What the call's finished jobs add up to, each key in order of first use: their ids, each active
 -- counter's decrement, and per usage hash and model {key, model, jobs, input tokens, output tokens}.
@@ -109,8 +114,11 @@ local function tally(counter, usageKey, model, inputTokens, outputTokens)
   u[3], u[4], u[5] = u[3] + 1, u[4] + tonumber(inputTokens), u[5] + tonumber(outputTokens)
 end
 
--- k: the offset of the job's keys (record, events, index, active, usage, outbox, payload) in KEYS;
--- a: of its entries in ARGV, n of them extra fields. Read in place: no table per job.
+-- Each tenantKeys as a number, converted once a call.
+local positions = {}
+
+-- k: the offset of the job's keys (record, events, payload) in KEYS; a: of its entries in ARGV, n of
+-- them extra fields. Read in place: no table per job.
 local function finish(k, a, n)
   local recordKey, eventsKey = KEYS[k + 1], KEYS[k + 2]
   local status, jobId = ARGV[a + 1], ARGV[a + 2]
@@ -126,17 +134,23 @@ local function finish(k, a, n)
   else
     id = redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'done', 'data', data)
   end
-  redis.call('HSET', recordKey, 'status', status, 'completed_at', now, 'done_id', after(id, by), unpack(ARGV, a + 10, a + 9 + n))
+  redis.call('HSET', recordKey, 'status', status, 'completed_at', now, 'done_id', after(id, by), unpack(ARGV, a + 11, a + 10 + n))
   redis.call('PEXPIRE', recordKey, retentionMs)
   redis.call('PEXPIRE', eventsKey, eventsRetentionMs)
-  local payloadKey = KEYS[k + 7]
+  local payloadKey = KEYS[k + 3]
+  local tenantKeys = ARGV[a + 9]
+  local t = positions[tenantKeys]
+  if not t then
+    t = tonumber(tenantKeys)
+    positions[tenantKeys] = t
+  end
   redis.call('HSET', payloadKey, 'out', ARGV[a + 8])
   redis.call('PEXPIRE', payloadKey, payloadRetentionMs)
   local trimBelow = ARGV[a + 4]
-  if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', KEYS[k + 3], '-', '(' .. trimBelow) end
-  tally(KEYS[k + 4], KEYS[k + 5], f[2], ARGV[a + 5], ARGV[a + 6])
+  if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', KEYS[t], '-', '(' .. trimBelow) end
+  tally(KEYS[t + 1], KEYS[t + 2], f[2], ARGV[a + 5], ARGV[a + 6])
   if f[3] then
-    redis.call('XADD', KEYS[k + 6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
+    redis.call('XADD', outboxKey, 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
   end
   finished[#finished + 1] = jobId
   if status == 'canceled' then canceled[#canceled + 1] = jobId end
@@ -160,11 +174,11 @@ local function count()
   end
 end
 
-local results, a = {}, 8
-for i = 1, #KEYS / 7 do
-  local n = tonumber(ARGV[a + 9])
-  results[2 * i - 1], results[2 * i] = finish((i - 1) * 7, a, n)
-  a = a + 10 + n
+local results, a, k, argc = {}, 8, 1, #ARGV
+while a <= argc do
+  local n, r = tonumber(ARGV[a + 10]), #results
+  results[r + 1], results[r + 2] = finish(k, a, n)
+  a, k = a + 11 + n, k + 3
 end
 release()
 count()

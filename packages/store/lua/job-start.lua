@@ -10,8 +10,9 @@
   comes back beside its record, so the worker needs no second read.
 
   KEYS
-    [1..] four per job, in the order of the jobs in ARGV: the job hash, its
-          event stream, the webhook outbox stream, the job's payload hash
+    [1] outboxKey   the webhook outbox stream (the pool's)
+    [2..] three per job, in the order of the jobs in ARGV: the job hash, its
+          event stream, the job's payload hash
   ARGV
     [1] now             ms
     [2] eventsChannel   pub/sub channel of job events (the pool's)
@@ -29,10 +30,11 @@
 local now = ARGV[1]
 local eventsChannel = ARGV[2]
 local eventsMaxLen = ARGV[3]
+local outboxKey = KEYS[1]
 
 local changed, results = {}, {}
 
-local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt)
+local function start(recordKey, eventsKey, payloadKey, jobId, attempt)
   local f = redis.call('HMGET', recordKey, 'status', 'req', 'created_at', 'model', 'webhook', 'first_started_at')
   local st = f[1]
   local r = #results
@@ -60,9 +62,9 @@ local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt
   results[r + 5] = redis.call('HGET', payloadKey, 'in') or false
 end
 
-for i = 1, #KEYS / 4 do
-  local k, a = (i - 1) * 4, 3 + (i - 1) * 2
-  start(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], ARGV[a + 1], ARGV[a + 2])
+for i = 1, (#KEYS - 1) / 3 do
+  local k, a = 1 + (i - 1) * 3, 3 + (i - 1) * 2
+  start(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], ARGV[a + 1], ARGV[a + 2])
 end
 if #changed > 0 then redis.call('PUBLISH', eventsChannel, table.concat(changed, ' ')) end
 return results

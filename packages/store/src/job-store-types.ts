@@ -56,7 +56,7 @@ type StartReply = Array<number | Buffer | null>;
 /** The jobs' results of a job-start reply, in order. */
 export function startResults(reply: StartReply): Promise<StartResult[]> {
   const results: Array<Promise<StartResult>> = [];
-  for (let i = 0; i < reply.length; ) {
+  for (let i = 0; i < reply.length;) {
     const code = reply[i];
     if (code !== 1) {
       results.push(Promise.resolve(code === 0 ? { kind: 'missing' } : { kind: 'terminal' }));
@@ -90,9 +90,9 @@ export type FinishResult =
   | { kind: 'not_allowed'; current: JobStatus };
 
 export type Scripted = RedisClient & {
-  /** Four keys per job, then now, the events channel, the stream's max length and (id, attempt) per job. */
+  /** The outbox and three keys per job, then now, the events channel, the stream's max length and (id, attempt) per job. */
   iqStartBuffer(numKeys: number, ...keysThenArgv: string[]): Promise<StartReply>;
-  /** Seven keys per job, then the common ARGV and each job's entries (see job-finish.lua). */
+  /** The outbox, three keys per job and three per tenant, then the common ARGV and each job's entries (see job-finish.lua). */
   iqFinish(numKeys: number, ...keysThenArgv: Array<string | Buffer>): Promise<Array<number | string>>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
   /** Five keys per job, then each job's id (see job-discard.lua); the counts released. */
