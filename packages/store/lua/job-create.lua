@@ -15,12 +15,15 @@
   could not tell a record whose count was taken from one whose was not.
 
   KEYS
-    [1..] four per job, in the order of the jobs in ARGV: the job hash, the
-          job's payload hash, the tenant's job index in the pool (sorted set),
-          the tenant's count of queued and running jobs in the pool
+    [1..] two per job, in the order of the jobs in ARGV: the job hash, the
+          job's payload hash; then two per tenant the call's jobs name (each
+          key once: a key costs Redis about as much to take in as a command):
+          the tenant's job index in the pool (sorted set), the tenant's count
+          of queued and running jobs in the pool
   ARGV
     [1..] per job: jobId, payload (the input as stored: JSON text, or tagged
-          brotli bytes), the number n of strings that follow, then n strings:
+          brotli bytes), tenantKeys (the position in KEYS of the job's
+          tenant's two), the number n of strings that follow, then n strings:
           field, value, ... of the new record
   Returns
     the number of jobs written; an error (the failed write's) when nothing was
@@ -28,14 +31,17 @@
 
 -- Per key, in order of first use: each index's new members, each counter's increment.
 local indexes, members, counters, counts = {}, {}, {}, {}
--- What the call wrote so far, to take back if a later write fails: keys made, members added, counts raised.
-local made, added, raised = {}, {}, {}
+-- What the call wrote so far, to take back if a later write fails: the keys made (the first `made`
+-- of KEYS, records and payloads in the order written), members added, counts raised.
+local made, added, raised = 0, {}, {}
+-- Jobs written, and each tenantKeys as a number (converted once a call).
+local jobs, positions = 0, {}
 
 local function record(k, a, n)
-  redis.call('HSET', KEYS[k + 1], unpack(ARGV, a + 3, a + 2 + n))
-  made[#made + 1] = KEYS[k + 1]
+  redis.call('HSET', KEYS[k + 1], unpack(ARGV, a + 4, a + 3 + n))
+  made = made + 1
   redis.call('HSET', KEYS[k + 2], 'in', ARGV[a + 1])
-  made[#made + 1] = KEYS[k + 2]
+  made = made + 1
 end
 
 local function tally(jobId, index, counter)
@@ -43,9 +49,10 @@ local function tally(jobId, index, counter)
     members[index] = {}
     indexes[#indexes + 1] = index
   end
+  -- The score as a string: a Lua number costs Redis a %.17g conversion per member.
   local m = members[index]
-  m[#m + 1] = 0
-  m[#m + 1] = jobId
+  local e = #m
+  m[e + 1], m[e + 2] = '0', jobId
   if not counts[counter] then
     counts[counter] = 0
     counters[#counters + 1] = counter
@@ -54,12 +61,18 @@ local function tally(jobId, index, counter)
 end
 
 local function write()
-  local a = 1
-  for i = 1, #KEYS / 4 do
-    local k, n = (i - 1) * 4, tonumber(ARGV[a + 2])
-    record(k, a, n)
-    tally(ARGV[a], KEYS[k + 3], KEYS[k + 4])
-    a = a + 3 + n
+  local a, argc = 1, #ARGV
+  while a <= argc do
+    local n, tenantKeys = tonumber(ARGV[a + 3]), ARGV[a + 2]
+    local t = positions[tenantKeys]
+    if not t then
+      t = tonumber(tenantKeys)
+      positions[tenantKeys] = t
+    end
+    record(jobs * 2, a, n)
+    jobs = jobs + 1
+    tally(ARGV[a], KEYS[t], KEYS[t + 1])
+    a = a + 4 + n
   end
   -- Chunks keep each ZADD's arguments well within what unpack may return.
   for _, index in ipairs(indexes) do
@@ -84,10 +97,10 @@ local function undo()
     for i = z[2] + 1, z[3], 2 do ids[#ids + 1] = m[i] end
     redis.pcall('ZREM', z[1], unpack(ids))
   end
-  for _, key in ipairs(made) do redis.pcall('UNLINK', key) end
+  for i = 1, made do redis.pcall('UNLINK', KEYS[i]) end
 end
 
 local ok, err = pcall(write)
-if ok then return #KEYS / 4 end
+if ok then return jobs end
 undo()
 return redis.error_reply(type(err) == 'table' and err.err or tostring(err))

@@ -23,11 +23,14 @@
   missing or already terminal count nowhere.
 
   KEYS
-    [1..] seven per job, in the order of the jobs in ARGV: the job hash, its
-          event stream, the tenant's job index (zset, all scores 0, ordered by
-          job id, which sorts by creation time), the tenant's active-job
-          counter, the tenant's usage hash of the day, the webhook outbox
-          stream, the job's payload hash (`in`, `out`)
+    [1] outboxKey   the webhook outbox stream (the pool's)
+    [2..] three per job, in the order of the jobs in ARGV: the job hash, its
+          event stream, the job's payload hash (`in`, `out`); then three per
+          tenant and day the call's jobs name (each key once: a key costs
+          Redis about as much to take in as a command): the tenant's job index
+          (zset, all scores 0, ordered by job id, which sorts by creation
+          time), the tenant's active-job counter, the tenant's usage hash of
+          the day
   ARGV
     [1] retentionMs          the records' retention
     [2] eventsChannel        pub/sub channel of job events (the pool's)
@@ -46,15 +49,17 @@
           skip trimming this time), inputTokens, outputTokens, lastTokens
           (data of a last token event, before the status, '' for none: the
           attempt's final tokens ride along instead of costing a round trip
-          and a stream entry of their own), output (as stored, '' for none), the
+          and a stream entry of their own), output (as stored, '' for none),
+          tenantKeys (the position in KEYS of the job's tenant's three), the
           number n of extra strings, then n strings: field/value pairs for
           the record
   Returns
-    one entry per job, in order:
-    {1, previous status}  written
-    {0, ''}               no such record
-    {-1, status}          already terminal
-    {-2, status}          previous status not allowed
+    two values per job, in order (one flat array: a table per job cost
+    Redis more to build and encode than the rest of the reply):
+    1, previous status  written
+    0, ''               no such record
+    -1, status          already terminal
+    -2, status          previous status not allowed
 ]]
 local retentionMs = ARGV[1]
 local eventsChannel = ARGV[2]
@@ -63,64 +68,93 @@ local usageRetentionMs = ARGV[4]
 local cancelChannel = ARGV[5]
 local payloadRetentionMs = ARGV[6]
 local eventsRetentionMs = ARGV[7]
-
-local function xadd(key, ...)
-  return redis.call('XADD', key, 'MAXLEN', '~', eventsMaxLen, '*', ...)
-end
+local outboxKey = KEYS[1]
 
 -- What the call's finished jobs add up to, each key in order of first use: their ids, each active
 -- counter's decrement, and per usage hash and model {key, model, jobs, input tokens, output tokens}.
 local finished, released, counters, usage = {}, {}, {}, {}
 local canceled = {}
+-- Each allowedBefore list as a set of statuses, made once a call: a lookup per job instead of two
+-- concatenations and a search.
+local allowedSets = {}
 
-local function tally(k, model, inputTokens, outputTokens)
-  local counter = k[4]
-  if not released[counter] then
-    released[counter] = 0
-    counters[#counters + 1] = counter
+local function allows(allowedBefore, st)
+  local set = allowedSets[allowedBefore]
+  if not set then
+    set = {}
+    for s in string.gmatch(allowedBefore .. ',', '([^,]*),') do set[s] = true end
+    allowedSets[allowedBefore] = set
   end
-  released[counter] = released[counter] + 1
-  local id = k[5] .. '|' .. model
+  return set[st]
+end
+
+-- The id `events - 1` entries after a stream entry's: its sequence's last digit raised in place
+-- when it stays a digit (a fresh stream's entry is `<ms>-0`), else through a number.
+local function after(id, by)
+  local last = string.byte(id, -1) + by
+  if last <= 57 then return string.sub(id, 1, -2) .. string.char(last) end
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return ms .. '-' .. string.format('%d', tonumber(seq) + by)
+end
+
+local function tally(counter, usageKey, model, inputTokens, outputTokens)
+  local r = released[counter]
+  if not r then
+    counters[#counters + 1] = counter
+    r = 0
+  end
+  released[counter] = r + 1
+  local id = usageKey .. '|' .. model
   local u = usage[id]
   if not u then
-    u = {k[5], model, 0, 0, 0}
+    u = {usageKey, model, 0, 0, 0}
     usage[id] = u
     usage[#usage + 1] = u
   end
   u[3], u[4], u[5] = u[3] + 1, u[4] + tonumber(inputTokens), u[5] + tonumber(outputTokens)
 end
 
--- k: the job's keys (record, events, index, active, usage, outbox, payload); j: its ARGV entries.
-local function finish(k, j, fields)
-  local now, status, jobId, allowedBefore, trimBelow = j[1], j[2], j[3], j[4], j[5]
-  local inputTokens, outputTokens, lastTokens, output = j[6], j[7], j[8], j[9]
-  local f = redis.call('HMGET', k[1], 'status', 'model', 'webhook')
+-- Each tenantKeys as a number, converted once a call.
+local positions = {}
+
+-- k: the offset of the job's keys (record, events, payload) in KEYS; a: of its entries in ARGV, n of
+-- them extra fields. Read in place: no table per job.
+local function finish(k, a, n)
+  local recordKey, eventsKey = KEYS[k + 1], KEYS[k + 2]
+  local status, jobId = ARGV[a + 1], ARGV[a + 2]
+  local f = redis.call('HMGET', recordKey, 'status', 'model', 'webhook')
   local st = f[1]
-  if not st then return {0, ''} end
-  if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1, st} end
-  if not string.find(',' .. allowedBefore .. ',', ',' .. st .. ',', 1, true) then return {-2, st} end
-  local data, events = '{"status":"' .. status .. '"}', 2
-  local id
+  if not st then return 0, '' end
+  if st == 'succeeded' or st == 'failed' or st == 'canceled' then return -1, st end
+  if not allows(ARGV[a + 3], st) then return -2, st end
+  local now, lastTokens = ARGV[a], ARGV[a + 7]
+  local data, id, by = '{"status":"' .. status .. '"}', nil, 1
   if lastTokens ~= '' then
-    id, events = xadd(k[2], 'type', 'done', 'data', data, 'tokens', lastTokens), 3
+    id, by = redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'done', 'data', data, 'tokens', lastTokens), 2
   else
-    id = xadd(k[2], 'type', 'done', 'data', data)
+    id = redis.call('XADD', eventsKey, 'MAXLEN', '~', eventsMaxLen, '*', 'type', 'done', 'data', data)
   end
-  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
-  local done_id = ms .. '-' .. string.format('%d', tonumber(seq) + events - 1)
-  redis.call('HSET', k[1], 'status', status, 'completed_at', now, 'done_id', done_id, unpack(fields))
-  redis.call('PEXPIRE', k[1], retentionMs)
-  redis.call('PEXPIRE', k[2], eventsRetentionMs)
-  redis.call('HSET', k[7], 'out', output)
-  redis.call('PEXPIRE', k[7], payloadRetentionMs)
-  if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', k[3], '-', '(' .. trimBelow) end
-  tally(k, f[2], inputTokens, outputTokens)
+  redis.call('HSET', recordKey, 'status', status, 'completed_at', now, 'done_id', after(id, by), unpack(ARGV, a + 11, a + 10 + n))
+  redis.call('PEXPIRE', recordKey, retentionMs)
+  redis.call('PEXPIRE', eventsKey, eventsRetentionMs)
+  local payloadKey = KEYS[k + 3]
+  local tenantKeys = ARGV[a + 9]
+  local t = positions[tenantKeys]
+  if not t then
+    t = tonumber(tenantKeys)
+    positions[tenantKeys] = t
+  end
+  redis.call('HSET', payloadKey, 'out', ARGV[a + 8])
+  redis.call('PEXPIRE', payloadKey, payloadRetentionMs)
+  local trimBelow = ARGV[a + 4]
+  if trimBelow ~= '' then redis.call('ZREMRANGEBYLEX', KEYS[t], '-', '(' .. trimBelow) end
+  tally(KEYS[t + 1], KEYS[t + 2], f[2], ARGV[a + 5], ARGV[a + 6])
   if f[3] then
-    redis.call('XADD', k[6], 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
+    redis.call('XADD', outboxKey, 'MAXLEN', '~', '1000000', '*', 'job', jobId, 'event', status, 'at', now)
   end
   finished[#finished + 1] = jobId
   if status == 'canceled' then canceled[#canceled + 1] = jobId end
-  return {1, st}
+  return 1, st
 end
 
 -- Never below zero, as a DECR per job that reset a negative count left it.
@@ -140,12 +174,11 @@ local function count()
   end
 end
 
-local results, a = {}, 8
-for i = 1, #KEYS / 7 do
-  local k = {unpack(KEYS, (i - 1) * 7 + 1, i * 7)}
-  local n = tonumber(ARGV[a + 9])
-  results[i] = finish(k, {unpack(ARGV, a, a + 8)}, {unpack(ARGV, a + 10, a + 9 + n)})
-  a = a + 10 + n
+local results, a, k, argc = {}, 8, 1, #ARGV
+while a <= argc do
+  local n, r = tonumber(ARGV[a + 10]), #results
+  results[r + 1], results[r + 2] = finish(k, a, n)
+  a, k = a + 11 + n, k + 3
 end
 release()
 count()

@@ -10,32 +10,42 @@
   comes back beside its record, so the worker needs no second read.
 
   KEYS
-    [1..] four per job, in the order of the jobs in ARGV: the job hash, its
-          event stream, the webhook outbox stream, the job's payload hash
+    [1] outboxKey   the webhook outbox stream (the pool's)
+    [2..] three per job, in the order of the jobs in ARGV: the job hash, its
+          event stream, the job's payload hash
   ARGV
     [1] now             ms
     [2] eventsChannel   pub/sub channel of job events (the pool's)
     [3] eventsMaxLen    the event streams' max length
     [4..] two per job: jobId, attempt (1-based)
   Returns
-    one entry per job, in order:
-    {1, req, created_at, model, input}  started (req: a record that still
-                                        carries its request; input: the
-                                        payload's `in`, either may be nil)
-    {0}  no such record
-    {-1} already terminal
+    the jobs' entries, in order, in one flat array (a table per job cost
+    Redis more to build and encode than the rest of the reply):
+    1, req, created_at, model, input  started (req: a record that still
+                                      carries its request; input: the
+                                      payload's `in`, either may be nil)
+    0   no such record
+    -1  already terminal
 ]]
 local now = ARGV[1]
 local eventsChannel = ARGV[2]
 local eventsMaxLen = ARGV[3]
+local outboxKey = KEYS[1]
 
-local changed = {}
+local changed, results = {}, {}
 
-local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt)
+local function start(recordKey, eventsKey, payloadKey, jobId, attempt)
   local f = redis.call('HMGET', recordKey, 'status', 'req', 'created_at', 'model', 'webhook', 'first_started_at')
   local st = f[1]
-  if not st then return {0} end
-  if st == 'succeeded' or st == 'failed' or st == 'canceled' then return {-1} end
+  local r = #results
+  if not st then
+    results[r + 1] = 0
+    return
+  end
+  if st == 'succeeded' or st == 'failed' or st == 'canceled' then
+    results[r + 1] = -1
+    return
+  end
   if f[6] then
     redis.call('HSET', recordKey, 'status', 'running', 'started_at', now, 'attempts', attempt)
   else
@@ -48,13 +58,13 @@ local function start(recordKey, eventsKey, outboxKey, payloadKey, jobId, attempt
     end
     changed[#changed + 1] = jobId
   end
-  return {1, f[2] or false, f[3] or false, f[4] or false, redis.call('HGET', payloadKey, 'in') or false}
+  results[r + 1], results[r + 2], results[r + 3], results[r + 4] = 1, f[2] or false, f[3] or false, f[4] or false
+  results[r + 5] = redis.call('HGET', payloadKey, 'in') or false
 end
 
-local results = {}
-for i = 1, #KEYS / 4 do
-  local k, a = (i - 1) * 4, 3 + (i - 1) * 2
-  results[i] = start(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], ARGV[a + 1], ARGV[a + 2])
+for i = 1, (#KEYS - 1) / 3 do
+  local k, a = 1 + (i - 1) * 3, 3 + (i - 1) * 2
+  start(KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], ARGV[a + 1], ARGV[a + 2])
 end
 if #changed > 0 then redis.call('PUBLISH', eventsChannel, table.concat(changed, ' ')) end
 return results

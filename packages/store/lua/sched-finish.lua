@@ -27,9 +27,11 @@ local ended, corrections = {}, {}
 
 local function settle(level, tenant, est, w, tokens)
   local field = level .. '|' .. tenant
-  ended[field] = (ended[field] or 0) - tonumber(est) / tonumber(w)
+  -- Each converted once (a tonumber costs about as much as the arithmetic of a whole job).
+  local e, wt = num(est), num(w)
+  ended[field] = (ended[field] or 0) - e / wt
   if tokens ~= '' then
-    corrections[field] = (corrections[field] or 0) + (tonumber(tokens) - tonumber(est)) / tonumber(w)
+    corrections[field] = (corrections[field] or 0) + (tonumber(tokens) - e) / wt
   end
 end
 

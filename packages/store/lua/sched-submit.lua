@@ -53,8 +53,8 @@ for i = 3, #ARGV, 8 do
     order[#order + 1] = q
   end
   local jobs = backlogs[q]
-  jobs[#jobs + 1] = '0'
-  jobs[#jobs + 1] = table.concat({id, est, w, attempts, deadline, model}, '|')
+  local n = #jobs
+  jobs[n + 1], jobs[n + 2] = '0', id .. '|' .. est .. '|' .. w .. '|' .. attempts .. '|' .. deadline .. '|' .. model
   if deadline ~= '' then
     deadlines[#deadlines + 1] = deadline
     deadlines[#deadlines + 1] = level .. '|' .. tenant .. '|' .. id

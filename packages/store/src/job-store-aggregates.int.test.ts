@@ -55,6 +55,10 @@ async function nodeOfPool(client: RedisClient): Promise<Redis> {
 
 const count = (log: string[][], source: string, name: string) =>
   log.filter(([s, n]) => s === source && n?.toLowerCase() === name).length;
+/** The KEYS counts of the script calls (an EVAL after NOSCRIPT repeats its EVALSHA's). */
+const keysNamed = (log: string[][]) => [
+  ...new Set(log.filter(([s, n]) => s === 'client' && /^eval(sha)?$/i.test(n ?? '')).map((l) => Number(l[3]))),
+];
 
 describeOnTargets('job scripts: what a call’s jobs share, written once', (on) => {
   let target: RedisTargetInfo;
@@ -108,6 +112,8 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
     expect(count(seen, 'client', 'evalsha') + count(seen, 'client', 'eval')).toBe(1);
     expect([count(seen, 'lua', 'zadd'), count(seen, 'lua', 'incrby'), count(seen, 'lua', 'incr')]).toEqual([2, 2, 0]);
     expect(count(seen, 'lua', 'hset')).toBe(8);
+    // Each job's record and payload, each tenant's index and counter once.
+    expect(keysNamed(seen)).toEqual([4 * 2 + 2 * 2]);
     expect([await active('t1'), await active('t2')]).toEqual([3, 1]);
     const listed = await store.list('t1', [POOL], { limit: 10 });
     expect(listed.data.map((r) => r.id)).toEqual(
@@ -123,8 +129,11 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
     const [a, b, running] = await created('s1', 'm1', 3);
     await store.start(running, 1);
     await published();
+    const log = await commandLog(redis);
     const results = await Promise.all([a, newJobId(POOL), b, running].map((id) => store.start(id, 2)));
     expect(results.map((r) => r.kind)).toEqual(['started', 'missing', 'started', 'started']);
+    // The pool's outbox once, then each job's record, events and payload.
+    expect(keysNamed(await log.done())).toEqual([1 + 4 * 3]);
     expect(await published()).toEqual([`${a} ${b}`]);
   });
 
@@ -166,6 +175,8 @@ describeOnTargets('job scripts: what a call’s jobs share, written once', (on) 
     expect(messageIds(sent[0] ?? '').sort()).toEqual([a1, a2, b1, c1].sort());
     // u1: m1's three fields and m2's two (no output tokens); u2: m1's two.
     expect(count(seen, 'lua', 'hincrby')).toBe(7);
+    // The outbox once, each job's record, events and payload, each tenant's index, counter and usage once.
+    expect(keysNamed(seen)).toEqual([1 + 6 * 3 + 2 * 3]);
     expect([count(seen, 'lua', 'decrby'), count(seen, 'lua', 'decr')]).toEqual([2, 0]);
     expect(count(seen, 'lua', 'publish') + count(seen, 'lua', 'spublish')).toBe(1);
     // The usage hashes' expiry: set by m2's first job in u1's, by u2's first; m1's hash in u1 had it.

@@ -47,12 +47,35 @@ export interface StartItem {
   now: number;
 }
 
-/** job-start.lua's entry for one job: code, then the record's req, created_at and model, and the payload's input. */
-type StartReply = [number, (Buffer | null)?, (Buffer | null)?, (Buffer | null)?, (Buffer | null)?];
+/**
+ * job-start.lua's reply, one flat array: per job its code, then when started (1) the record's req,
+ * created_at and model, and the payload's input.
+ */
+type StartReply = Array<number | Buffer | null>;
 
-export async function startResult([code, req, created, model, input]: StartReply): Promise<StartResult> {
-  if (code === 0) return { kind: 'missing' };
-  if (code === -1) return { kind: 'terminal' };
+/** The jobs' results of a job-start reply, in order. */
+export function startResults(reply: StartReply): Promise<StartResult[]> {
+  const results: Array<Promise<StartResult>> = [];
+  for (let i = 0; i < reply.length;) {
+    const code = reply[i];
+    if (code !== 1) {
+      results.push(Promise.resolve(code === 0 ? { kind: 'missing' } : { kind: 'terminal' }));
+      i += 1;
+      continue;
+    }
+    const [req, created, model, input] = reply.slice(i + 1, i + 5) as Array<Buffer | null>;
+    results.push(startResult(req ?? null, created ?? null, model ?? null, input ?? null));
+    i += 5;
+  }
+  return Promise.all(results);
+}
+
+async function startResult(
+  req: Buffer | null,
+  created: Buffer | null,
+  model: Buffer | null,
+  input: Buffer | null,
+): Promise<StartResult> {
   const modelName = model?.toString() ?? '';
   // Records written before the payload hash existed carry the request as `req`.
   const text = req ? req.toString() : input ? await decodePayload(input) : undefined;
@@ -67,10 +90,10 @@ export type FinishResult =
   | { kind: 'not_allowed'; current: JobStatus };
 
 export type Scripted = RedisClient & {
-  /** Four keys per job, then now, the events channel, the stream's max length and (id, attempt) per job. */
-  iqStartBuffer(numKeys: number, ...keysThenArgv: string[]): Promise<StartReply[]>;
-  /** Seven keys per job, then the common ARGV and each job's entries (see job-finish.lua). */
-  iqFinish(numKeys: number, ...keysThenArgv: Array<string | Buffer>): Promise<Array<[number, string]>>;
+  /** The outbox and three keys per job, then now, the events channel, the stream's max length and (id, attempt) per job. */
+  iqStartBuffer(numKeys: number, ...keysThenArgv: string[]): Promise<StartReply>;
+  /** The outbox, three keys per job and three per tenant, then the common ARGV and each job's entries (see job-finish.lua). */
+  iqFinish(numKeys: number, ...keysThenArgv: Array<string | Buffer>): Promise<Array<number | string>>;
   iqRequeue(job: string, events: string, ...argv: string[]): Promise<number>;
   /** Five keys per job, then each job's id (see job-discard.lua); the counts released. */
   iqDiscard(numKeys: number, ...keysThenArgv: string[]): Promise<number>;

@@ -4,7 +4,7 @@ import { withPublish } from './redis';
 import type { JobError, JobOutput, JobStatus, Usage } from '@inferq/core';
 import { NotFoundError, redisKeys, TurnQueue } from '@inferq/core';
 import type { FinishItem, FinishResult, JobStoreOptions, Scripted, StartItem, StartResult } from './job-store-types';
-import { startResult } from './job-store-types';
+import { startResults } from './job-store-types';
 import { byPool, poolOfJob } from './job-pools';
 import type { RedisKeys } from '@inferq/core';
 import { listJobs, readJobs } from './job-reads';
@@ -13,7 +13,7 @@ import { decodePayload, encodePayload } from './payload-codec';
 import { requestJson } from './record-codec';
 import type { NewJob, StoredJob, StoredRequest } from './record-codec';
 import { withLuaCommands } from './lua-commands';
-import { createArgs, discardArgs, finishArgs, finishResult, startArgs } from './job-transitions';
+import { createArgs, discardArgs, finishArgs, finishResults, startArgs } from './job-transitions';
 
 // The scripts' text, read once from packages/store/lua (see lua-files.ts).
 const START_LUA = luaScript('job-start');
@@ -155,8 +155,7 @@ export class JobStore {
   }
 
   private async startMany(pool: string, jobs: StartItem[]): Promise<StartResult[]> {
-    const replies = await this.redis.iqStartBuffer(...startArgs(this.keys, pool, this.streamMaxLen, jobs));
-    return Promise.all(replies.map(startResult));
+    return startResults(await this.redis.iqStartBuffer(...startArgs(this.keys, pool, this.streamMaxLen, jobs)));
   }
 
   /** `tailTokens`: text streamed but not yet in the event stream, appended as a last token event. */
@@ -213,7 +212,6 @@ export class JobStore {
 
   /** The finishes of one pool in one event-loop turn, in one script call (see job-finish.lua). */
   private async finishMany(pool: string, jobs: FinishItem[]): Promise<FinishResult[]> {
-    const replies = await this.redis.iqFinish(...finishArgs(this.keys, this.opts, pool, this.streamMaxLen, jobs));
-    return replies.map(finishResult);
+    return finishResults(await this.redis.iqFinish(...finishArgs(this.keys, this.opts, pool, this.streamMaxLen, jobs)));
   }
 }

@@ -39,8 +39,8 @@
   ARGV
     [1] base   the pool's key base
   Returns
-    nothing: defines base, the pool's key names, fmt, readyKey, backlogKey,
-    callAll, state, retire, unqueue and pick for the script that includes it
+    nothing: defines base, the pool's key names, fmt, num, readyKey,
+    backlogKey, callAll, state, retire, unqueue and pick for the script that includes it
 ]]
 local base = ARGV[1]
 
@@ -49,6 +49,17 @@ local base = ARGV[1]
 local inflightKey = base .. 'inflight'
 local stateKey = base .. 'state'
 local function fmt(x) return string.format('%.17g', x) end
+-- A number of the arguments or of a stored entry: estimates and weights repeat from job to job, and
+-- a table lookup costs a fraction of a tonumber.
+local nums = {}
+local function num(s)
+  local v = nums[s]
+  if not v then
+    v = tonumber(s)
+    nums[s] = v
+  end
+  return v
+end
 local function readyKey(level) return base .. 'ready:' .. level end
 local function backlogKey(level, tenant) return base .. 'q:' .. level .. ':' .. tenant end
 
@@ -171,7 +182,7 @@ local function pick(now, pending)
           local k = #expired
           expired[k + 1], expired[k + 2] = id, tenant
         else
-          local cost, field, k = tonumber(est) / tonumber(w), lv .. '|' .. tenant, #entries
+          local cost, field, k = num(est) / num(w), lv .. '|' .. tenant, #entries
           clocks[lv] = vt
           charged[field] = (charged[field] or 0) + cost
           vt = vt + cost
