@@ -12,6 +12,7 @@ import {
   JobStore,
   messageIds,
   PoolQueues,
+  poolWorkerOptions,
   redisAnswers,
   ResponseCache,
   SchedulerUpkeep,
@@ -148,6 +149,8 @@ async function startPools(
       maxStalledCount: MAX_STALLED_COUNT,
       // One stalled-job check per pool is enough; the other lanes would repeat it.
       skipStalledCheck: lane > 0,
+      // The catalog's keep rules for finished jobs, here rather than on each job (see poolWorkerOptions).
+      ...poolWorkerOptions(),
       settings: { backoffStrategy: retryStrategy(config.WORKER_RETRY_BASE_MS) },
     });
     w.on('error', (err) => logger.error({ err, pool }, 'worker error'));

@@ -4,7 +4,11 @@ import { DeliveryJobData, QueueJobData } from './queue-job.schema';
 
 /** Options every job of a queue gets: structurally BullMQ's JobsOptions (core does not depend on BullMQ). */
 export interface QueueJobOptions {
-  /** Finished jobs BullMQ keeps (for Bull Board): `age` in seconds, `count` jobs; false keeps them all (see keepCompletedS). */
+  /**
+   * Finished jobs BullMQ keeps (for Bull Board): `age` in seconds, `count` jobs; false keeps them all (see
+   * keepCompletedS). A queue's consumer may give them to its BullMQ Workers instead, the same rules for jobs
+   * that carry none (the pool queue does: store's poolWorkerOptions).
+   */
   removeOnComplete: false | { age?: number; count?: number };
   removeOnFail: { age?: number; count?: number };
 }

@@ -5,7 +5,7 @@ export { usageByDay } from './tenant-usage';
 export type { JobStoreOptions, StartResult, FinishResult } from './job-store';
 export type { StoredJob, StoredRequest, NewJob } from './record-codec';
 export { COMPRESS_ABOVE_BYTES, BROTLI_QUALITY, encodePayload, decodePayload } from './payload-codec';
-export { PoolQueues, poolJobOptions } from './pool-queues';
+export { PoolQueues, poolJobOptions, poolWorkerOptions } from './pool-queues';
 export { Enqueuer, enqueueNewJob } from './enqueue';
 export { compareStreamIds, INLINE_TOKENS_MAX, JobEventLog, STREAM_ID_PATTERN } from './job-events';
 export type { JobEvent, JobEventType, JobEventLogOptions } from './job-events';

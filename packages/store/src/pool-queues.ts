@@ -1,26 +1,37 @@
 import { Queue } from 'bullmq';
-import type { JobsOptions } from 'bullmq';
+import type { JobsOptions, WorkerOptions } from 'bullmq';
 import type { RedisClient as Connection } from './redis';
 import type { QueueJobData } from '@inferq/core';
 import { poolQueueName, poolTag, QUEUES } from '@inferq/core';
 import type { PromotedJob } from './scheduler/scheduler-replies';
 
 /**
- * BullMQ job options every pool job gets: the pool queue's in the catalog
- * (core's QUEUES, which says how long finished jobs stay for Bull Board), with
- * the job's id and attempts. No BullMQ priority: the fair scheduler already
- * handed the jobs over in their order of service, and a standard job is one
- * LPUSH on add and one RPOPLPUSH on fetch, FIFO in that order, where a
- * prioritized one costs a counter INCR and a zset ZADD, then a failed
- * RPOPLPUSH, a ZPOPMIN and an LPUSH (issue #17).
+ * BullMQ job options every pool job gets: its id, attempts and backoff. No
+ * BullMQ priority: the fair scheduler already handed the jobs over in their
+ * order of service, and a standard job is one LPUSH on add and one RPOPLPUSH
+ * on fetch, FIFO in that order, where a prioritized one costs a counter INCR
+ * and a zset ZADD, then a failed RPOPLPUSH, a ZPOPMIN and an LPUSH (issue #17).
+ * The catalog's keep rules are not here but on the pool's Workers
+ * (poolWorkerOptions): see there why.
  */
 export function poolJobOptions(id: string, maxAttempts: number): JobsOptions {
-  return {
-    ...QUEUES.pool.jobOptions,
-    jobId: id,
-    attempts: maxAttempts,
-    backoff: { type: QUEUES.pool.backoff.type },
-  };
+  return { jobId: id, attempts: maxAttempts, backoff: { type: QUEUES.pool.backoff.type } };
+}
+
+/**
+ * The pool queue's keep rules (core's QUEUES: how long finished jobs stay for
+ * Bull Board), given to every BullMQ Worker of a pool. BullMQ applies a
+ * Worker's removeOnComplete/removeOnFail to each job it finishes that carries
+ * none, so the rules are the same as on the job; on the job they would be in
+ * its opts, which the add script unpacks and encodes as JSON and stores in
+ * the job's hash, every job: ~14k of ~200k Redis instructions per add
+ * (callgrind, issue #17). Only Workers finish pool jobs (a job stalled too
+ * often fails on its next fetch, by a Worker).
+ */
+export function poolWorkerOptions(): Pick<WorkerOptions, 'removeOnComplete' | 'removeOnFail'> {
+  const { removeOnComplete, removeOnFail } = QUEUES.pool.jobOptions;
+  // A Worker takes no `false`: count -1 is what BullMQ turns a job's `false` into (keep them all).
+  return { removeOnComplete: removeOnComplete === false ? { count: -1 } : removeOnComplete, removeOnFail };
 }
 
 /** One BullMQ queue per pool, created on first use over a shared connection. */
